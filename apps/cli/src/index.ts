@@ -1,0 +1,2 @@
+// The novakit command: novakit up and the operator commands.
+export {};

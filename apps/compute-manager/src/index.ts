@@ -1,0 +1,2 @@
+// The compute manager service that runs on every hypervisor host.
+export {};

@@ -1,0 +1,2 @@
+// The conductor service.
+export {};

@@ -1,0 +1,2 @@
+// The compute RPC contract and client.
+export {};

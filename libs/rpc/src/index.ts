@@ -1,0 +1,2 @@
+// Versioned RPC over an in-process transport or RabbitMQ, wire-compatible with oslo.messaging.
+export {};

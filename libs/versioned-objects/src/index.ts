@@ -1,0 +1,2 @@
+// The versioned-objects framework: fields, defineObject, registry, change tracking, primitives, backport, remotable methods, serializer, fingerprints.
+export {};

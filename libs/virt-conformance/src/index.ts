@@ -1,0 +1,2 @@
+// The conformance suite every virt driver runs.
+export {};

@@ -1,0 +1,2 @@
+// The in-memory reference driver.
+export {};

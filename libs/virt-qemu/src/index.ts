@@ -1,0 +1,2 @@
+// The QEMU driver controlled over QMP.
+export {};
