@@ -1,0 +1,10 @@
+/**
+ * Test doubles for the QEMU building blocks: a fake QMP server ("fake the library, not the
+ * driver") and fakes of the host tools, for unit tests that need no qemu binary.
+ *
+ * @example
+ * const server = await FakeQmpServer.listen('/tmp/x/qmp.sock');
+ * server.injectFault('query-status', { kind: 'die' });
+ */
+export { FakeQmpServer, type FakeQmpFault, type FakeQmpServerOptions, type ReceivedCommand } from './testing/fake-qmp-server.js';
+export { FakeVm, FakeQmpError, type FakeVmOptions } from './testing/fake-vm.js';
