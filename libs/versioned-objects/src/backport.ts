@@ -1,0 +1,88 @@
+import type { Primitive, VersionedObject } from './base.js';
+import type { FieldMeta } from './meta.js';
+import { compareVersions } from './version.js';
+
+/**
+ * Level `data` (the object's primitive data, built at its own version) down to `target`:
+ * drop fields newer than the target, run the object's hand-written obj_make_compatible, then
+ * backport child objects in place — by the manifest when there is one, else by the declared
+ * relationships. Mutates `data`.
+ */
+export function backportData(
+  obj: VersionedObject,
+  data: Record<string, unknown>,
+  target: string,
+  manifest: Readonly<Record<string, string>> | null,
+): void {
+  const meta = obj._meta;
+  for (const fm of meta.fields) {
+    const since = fm.field.options.since;
+    if (since !== null && compareVersions(since, target) > 0) delete data[fm.name];
+  }
+  const previous = obj._manifest;
+  obj._manifest = manifest;
+  try {
+    obj.obj_make_compatible(data, target);
+    for (const fm of meta.objectFields) {
+      if (!(fm.name in data) || data[fm.name] === null) continue;
+      const childTarget = childTargetVersion(obj, fm, target, manifest);
+      if (childTarget === undefined) continue;
+      if (childTarget === null) {
+        delete data[fm.name];
+        continue;
+      }
+      const value = obj._v[fm.index];
+      const keys = meta.registry.keys;
+      if (fm.isObject) {
+        backportChild(value as VersionedObject, data[fm.name] as Primitive, childTarget, manifest, keys.data, keys.version);
+      } else {
+        const prims = data[fm.name] as Primitive[];
+        (value as VersionedObject[]).forEach((child, i) => backportChild(child, prims[i]!, childTarget, manifest, keys.data, keys.version));
+      }
+    }
+  } finally {
+    obj._manifest = previous;
+  }
+}
+
+function backportChild(
+  child: VersionedObject,
+  prim: Primitive,
+  target: string,
+  manifest: Readonly<Record<string, string>> | null,
+  dataKey: string,
+  versionKey: string,
+): void {
+  // A child cannot be levelled up; one already at the target only needs its own children levelled.
+  const cmp = compareVersions(target, prim[versionKey] as string);
+  if (cmp > 0 || (cmp === 0 && !manifest)) return;
+  backportData(child, prim[dataKey] as Record<string, unknown>, target, manifest);
+  prim[versionKey] = target;
+}
+
+/**
+ * The child version for a parent target: a string, `null` when the field did not exist yet at
+ * the target (oslo's TargetBeforeSubobjectExisted), `undefined` to leave the child as it is.
+ */
+export function childTargetVersion(
+  obj: VersionedObject,
+  fm: FieldMeta,
+  target: string,
+  manifest: Readonly<Record<string, string>> | null,
+): string | null | undefined {
+  if (manifest) {
+    const childName = fm.field.type.childObjectName!();
+    return Object.prototype.hasOwnProperty.call(manifest, childName) ? manifest[childName] : undefined;
+  }
+  const pairs = obj._meta.relationships[fm.name];
+  if (!pairs || pairs.length === 0) return undefined;
+  let chosen: string | null = null;
+  for (const [parentVersion, childVersion] of pairs) {
+    const cmp = compareVersions(target, parentVersion);
+    if (cmp < 0) return chosen;
+    chosen = childVersion;
+    if (cmp === 0) return chosen;
+  }
+  // Newer than every entry: oslo leaves the child untouched.
+  return undefined;
+}
