@@ -8,3 +8,6 @@
  */
 export { FakeQmpServer, type FakeQmpFault, type FakeQmpServerOptions, type ReceivedCommand } from './testing/fake-qmp-server.js';
 export { FakeVm, FakeQmpError, type FakeVmOptions } from './testing/fake-vm.js';
+export { FakeQemu } from './testing/fake-qemu.js';
+export { FakeImageTool } from './testing/fake-images.js';
+export { createFakeHost, type FakeHostHandle } from './testing/fake-host.js';
