@@ -147,7 +147,9 @@ export interface RecordedCall {
 /**
  * An indirection API that runs the conductor side in-process, but sends every request and
  * reply through the serializer and JSON, as the wire does, and records each call. The server
- * side gets `serverContext()` (a context without indirection, so methods run locally).
+ * side gets `serverContext(callerContext)` (a context without indirection, so methods run
+ * locally); it receives the caller's context because a real conductor acts for the caller's
+ * request (request id, user, project), not for one fixed identity.
  */
 export class FakeIndirectionApi implements IndirectionApi {
   readonly calls: RecordedCall[] = [];
@@ -158,7 +160,7 @@ export class FakeIndirectionApi implements IndirectionApi {
   /** `clientRegistry`: the caller's objects, when it runs an older release than the server side. */
   constructor(
     readonly registry: ObjectRegistry,
-    private readonly serverContext: () => ObjectContext,
+    private readonly serverContext: (callerContext: ObjectContext) => ObjectContext,
     clientRegistry: ObjectRegistry = registry,
   ) {
     const codec = { serialize: () => ({}), deserialize: () => ({}) };
@@ -180,7 +182,7 @@ export class FakeIndirectionApi implements IndirectionApi {
   async object_action(ctx: ObjectContext, objinst: VersionedObject, objmethod: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): Promise<ObjectActionReply> {
     const request = { objinst, objmethod, args, kwargs };
     this.calls.push({ method: 'object_action', objname: objinst.obj_name(), objmethod, wire: JSON.stringify(this.serializer.serializeEntity(ctx, request)) });
-    const server = this.serverContext();
+    const server = this.serverContext(ctx);
     const got = await this.send(server, request);
     const reply = await this.dispatcher.objectAction(server, got.objinst, objmethod, got.args, got.kwargs);
     return (await this.reply(ctx, reply)) as ObjectActionReply;
@@ -189,7 +191,7 @@ export class FakeIndirectionApi implements IndirectionApi {
   async object_class_action_versions(ctx: ObjectContext, objname: string, objmethod: string, objectVersions: Readonly<Record<string, string>>, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): Promise<unknown> {
     const request = { objname, objmethod, objectVersions, args, kwargs };
     this.calls.push({ method: 'object_class_action_versions', objname, objmethod, wire: JSON.stringify(this.serializer.serializeEntity(ctx, request)) });
-    const server = this.serverContext();
+    const server = this.serverContext(ctx);
     const got = await this.send(server, request);
     const result = await this.dispatcher.objectClassActionVersions(server, objname, objmethod, got.objectVersions, got.args, got.kwargs);
     return this.reply(ctx, result);
@@ -198,7 +200,7 @@ export class FakeIndirectionApi implements IndirectionApi {
   async object_backport_versions(ctx: ObjectContext, objinst: Record<string, unknown>, objectVersions: Readonly<Record<string, string>>): Promise<unknown> {
     const objname = String(objinst[this.registry.keys.name]);
     this.calls.push({ method: 'object_backport_versions', objname, wire: JSON.stringify(objinst) });
-    const server = this.serverContext();
+    const server = this.serverContext(ctx);
     const obj = this.registry.fromPrimitive(JSON.parse(JSON.stringify(objinst)), server);
     const prim: Primitive = this.dispatcher.objectBackportVersions(server, obj, objectVersions);
     return this.reply(ctx, prim);

@@ -65,6 +65,20 @@ describe('remotable methods', () => {
     expect(JSON.parse(fake.calls[0]!.wire).objectVersions).toEqual({ Widget: '1.2', Tag: '1.1' });
   });
 
+  it('the server side is built from the caller’s context, as a conductor acts for the caller', async () => {
+    const store = new Map<string, Record<string, unknown>>();
+    const seen: string[] = [];
+    const fake = new FakeIndirectionApi(registry, (caller) => {
+      seen.push((caller as TestContext & { user?: string }).user ?? '?');
+      return { store, log: [] } as TestContext;
+    });
+    const client = { store: new Map(), log: [], indirection: fake, user: 'alice' } as TestContext;
+    const w = makeWidget(client);
+    await w.rename('x');
+    await Widget.getByUuid(client, w.uuid).catch(() => undefined);
+    expect(seen).toEqual(['alice', 'alice']);
+  });
+
   it('an object without context cannot call remotable methods', async () => {
     await expect(makeWidget().save()).rejects.toThrow(OrphanedObjectError);
     await expect(makeWidget().save()).rejects.toThrow('Cannot call save on orphaned Widget object');
