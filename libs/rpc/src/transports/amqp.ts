@@ -5,7 +5,7 @@
  * message properties of the captured Python frames.
  *
  * One connection per transport (socket `noDelay`: with Nagle every round trip costs
- * ~40 ms), a plain channel for calls and replies, a confirm channel for casts. When the
+ * ~40 ms), a plain channel for calls, a confirm channel for casts and replies. When the
  * connection drops it reconnects with exponential backoff and re-attaches every consumer;
  * publishes wait for the connection up to their deadline.
  */
@@ -98,13 +98,17 @@ export class AmqpTransport implements Transport {
   }
 
   async publishReply(replyQueue: string, body: Buffer, deadline: number): Promise<void> {
+    // Confirmed, and published again if the connection drops first: the caller's reply
+    // queue outlives its connection, and a duplicate is dropped by its _unique_id check.
+    // mandatory: a reply to a vanished queue comes back as basic.return and is logged.
+    const props = { ...BASE_PROPERTIES, mandatory: true };
     for (;;) {
-      const ch = await this.channel('plain', deadline);
+      const ch = await this.channel('confirm', deadline);
       try {
-        // mandatory: a reply to a vanished queue comes back as basic.return and is logged.
-        await this.write(ch, '', replyQueue, body, { ...BASE_PROPERTIES, mandatory: true });
+        await this.publishConfirmed(ch as ConfirmChannel, '', replyQueue, body, props, deadline);
         return;
       } catch (err) {
+        if (err instanceof MessageDeliveryFailure) throw err;
         if (this.closed) throw new TransportClosed({ url: this.url });
         if (Date.now() >= deadline) throw new MessageDeliveryFailure({ reason: `reply to ${replyQueue}: ${(err as Error).message}` });
         await sleep(10);
@@ -133,9 +137,9 @@ export class AmqpTransport implements Transport {
 
   async listenReplies(deliver: Deliver): Promise<ReplySubscription> {
     const queue = `reply_${uuidHex()}`;
-    // Replies are consumed without acks: the queue is private, and a lost reply is a
-    // timeout for a caller that is gone anyway.
-    const sub = await this.subscribe([{ name: queue, args: { 'x-expires': TRANSIENT_QUEUE_TTL_MS }, deleteOnStop: true }], deliver, true);
+    // Acknowledged like requests (not noAck): a reply in flight when the connection drops
+    // is then redelivered after the reconnect instead of lost.
+    const sub = await this.subscribe([{ name: queue, args: { 'x-expires': TRANSIENT_QUEUE_TTL_MS }, deleteOnStop: true }], deliver, false);
     return { queue, ended: sub.ended, stop: () => sub.stop() };
   }
 
