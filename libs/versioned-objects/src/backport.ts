@@ -1,5 +1,5 @@
 import type { Primitive, VersionedObject } from './base.js';
-import type { FieldMeta } from './meta.js';
+import type { FieldMeta, ObjectMeta } from './meta.js';
 import { compareVersions } from './version.js';
 
 /**
@@ -15,10 +15,7 @@ export function backportData(
   manifest: Readonly<Record<string, string>> | null,
 ): void {
   const meta = obj._meta;
-  for (const fm of meta.fields) {
-    const since = fm.field.options.since;
-    if (since !== null && compareVersions(since, target) > 0) delete data[fm.name];
-  }
+  for (const name of newerThan(meta, target)) delete data[name];
   const previous = obj._manifest;
   obj._manifest = manifest;
   try {
@@ -58,6 +55,20 @@ function backportChild(
   if (cmp > 0 || (cmp === 0 && !manifest)) return;
   backportData(child, prim[dataKey] as Record<string, unknown>, target, manifest);
   prim[versionKey] = target;
+}
+
+const planCache = new WeakMap<ObjectMeta, Map<string, readonly string[]>>();
+
+/** Fields a target predates, derived once per (class, target) from the schema. */
+function newerThan(meta: ObjectMeta, target: string): readonly string[] {
+  let byTarget = planCache.get(meta);
+  if (!byTarget) planCache.set(meta, (byTarget = new Map()));
+  let names = byTarget.get(target);
+  if (!names) {
+    names = meta.fields.filter((fm) => fm.field.options.since !== null && compareVersions(fm.field.options.since, target) > 0).map((fm) => fm.name);
+    if (byTarget.size < 64) byTarget.set(target, names);
+  }
+  return names;
 }
 
 /**

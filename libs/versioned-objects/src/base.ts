@@ -12,6 +12,7 @@ import type { AnyField, FieldValue } from './fields/field.js';
 import { CoercionFailure } from './fields/field-type.js';
 import type { FieldMeta, ObjectDefinition, ObjectMeta } from './meta.js';
 import { backportData } from './backport.js';
+import { dataAssigner, dataWriter } from './codegen.js';
 import { compareVersions, isValidVersion } from './version.js';
 
 /** Marks a value slot that was never set (distinct from null). */
@@ -58,10 +59,12 @@ export abstract class VersionedObject {
     this._ctx = context ?? null;
     this._version = meta.version;
     if (values) {
-      for (const key of Object.keys(values)) {
-        const fm = meta.byName.get(key);
-        if (!fm) throw new FieldValueError({ objname: meta.name, field: key, reason: 'no such field' });
-        this.obj_set_index(fm, values[key]);
+      const set = dataAssigner(meta)(this, values);
+      const keys = Object.keys(values);
+      if (set !== keys.length) {
+        for (const key of keys) {
+          if (!meta.byName.has(key) && values[key] !== undefined) throw new FieldValueError({ objname: meta.name, field: key, reason: 'no such field' });
+        }
       }
     }
   }
@@ -178,11 +181,7 @@ export abstract class VersionedObject {
   private obj_field_dirty(fm: FieldMeta): boolean {
     const v = this._v[fm.index];
     if (v === UNSET || v === null) return false;
-    if (fm.container) {
-      const snap = this._snap![fm.index];
-      const type = fm.field.type;
-      if (snap === undefined || !(type.matchesSnapshot ? type.matchesSnapshot(v, snap) : type.equals(v, snap))) return true;
-    }
+    if (fm.container && !this.obj_matches_snapshot(fm, v)) return true;
     if (fm.isObject) return (v as VersionedObject).obj_has_changes();
     if (fm.isObjectList) {
       for (const child of v as VersionedObject[]) if (child.obj_has_changes()) return true;
@@ -206,15 +205,26 @@ export abstract class VersionedObject {
     const targets = fields ? [...fields].map((n) => this.obj_field_meta(n)) : meta.fields;
     for (const fm of targets) {
       const i = fm.index;
-      this._changed[i] = 0;
       const v = this._v[i];
-      if (v === UNSET || v === null) continue;
-      if (fm.container) this.obj_snapshot(fm, v);
+      if (v === UNSET || v === null) {
+        this._changed[i] = 0;
+        continue;
+      }
+      // A snapshot that still matches stays: re-cloning every container on each reset is the cost to avoid.
+      if (fm.container && (this._changed[i] === 1 || !this.obj_matches_snapshot(fm, v))) this.obj_snapshot(fm, v);
+      this._changed[i] = 0;
       if (recursive) {
         if (fm.isObject) (v as VersionedObject).obj_reset_changes(null, true);
         else if (fm.isObjectList) for (const child of v as VersionedObject[]) child.obj_reset_changes(null, true);
       }
     }
+  }
+
+  private obj_matches_snapshot(fm: FieldMeta, v: unknown): boolean {
+    const snap = this._snap![fm.index];
+    if (snap === undefined) return false;
+    const type = fm.field.type;
+    return type.matchesSnapshot ? type.matchesSnapshot(v, snap) : type.equals(v, snap);
   }
 
   /** @internal */
@@ -274,30 +284,32 @@ export abstract class VersionedObject {
     if (target !== meta.version && (!isValidVersion(target) || compareVersions(target, meta.version) > 0)) {
       throw new InvalidTargetVersion({ version: String(target) });
     }
-    const data: Record<string, unknown> = {};
     const fields = meta.fields;
-    const values = this._v;
-    for (let i = 0; i < fields.length; i++) {
-      const v = values[i];
-      if (v === UNSET) continue;
-      const conv = fields[i]!.toPrimitive;
-      data[fields[i]!.name] = v === null || conv === null ? v : conv(v);
-    }
-    if (target !== meta.version || manifest) backportData(this, data, target, manifest);
-    const keys = meta.registry.keys;
-    const prim: Primitive = {
-      [keys.name]: meta.name,
-      [keys.namespace]: meta.registry.projectNamespace,
-      [keys.version]: target,
-      [keys.data]: data,
-    };
+    const data = dataWriter(meta, UNSET)(this._v);
+    // Children have just written their own `changes`: a child is dirty exactly when its primitive says so.
+    const changesKey = meta.registry.keys.changes;
     let changes: string[] | null = null;
     for (let i = 0; i < fields.length; i++) {
-      const name = fields[i]!.name;
-      if ((this._changed[i] === 1 || this.obj_field_dirty(fields[i]!)) && name in data) (changes ??= []).push(name);
+      const fm = fields[i]!;
+      if (this._changed[i] === 1 || this.obj_dirty_in(fm, data, changesKey)) (changes ??= []).push(fm.name);
     }
-    if (changes) prim[keys.changes] = changes;
+    const backported = target !== meta.version || manifest !== null;
+    if (backported) backportData(this, data, target, manifest);
+    const prim = meta.registry.envelope(meta.name, target, data);
+    if (changes && backported) changes = changes.filter((name) => name in data);
+    if (changes && changes.length) prim[changesKey] = changes;
     return prim;
+  }
+
+  private obj_dirty_in(fm: FieldMeta, data: Record<string, unknown>, changesKey: string): boolean {
+    const v = this._v[fm.index];
+    if (v === UNSET || v === null) return false;
+    if (fm.container && !this.obj_matches_snapshot(fm, v)) return true;
+    if (fm.isObject) return (data[fm.name] as Primitive)[changesKey] !== undefined;
+    if (fm.isObjectList) {
+      for (const child of data[fm.name] as Primitive[]) if (child[changesKey] !== undefined) return true;
+    }
+    return false;
   }
 
   /**
@@ -413,6 +425,7 @@ function compileMeta<F extends FieldDefs>(def: ObjectDefinition<F>): ObjectMeta 
     const kind = field.type.kind;
     const fm: FieldMeta = {
       name,
+      owner: def.name,
       index,
       field,
       toPrimitive: field.type.toPrimitive,

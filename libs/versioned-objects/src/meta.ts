@@ -4,6 +4,8 @@ import type { ObjectRegistry } from './registry.js';
 
 export interface FieldMeta {
   readonly name: string;
+  /** Name of the object this field belongs to (for error messages). */
+  readonly owner: string;
   readonly index: number;
   readonly field: AnyField;
   readonly toPrimitive: ((value: any) => unknown) | null;

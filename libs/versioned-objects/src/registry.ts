@@ -8,8 +8,9 @@ import {
   UnregisteredSubobject,
   UnsupportedObjectError,
 } from './errors.js';
-import { CoercionFailure, isPlainRecord, type HydrateContext } from './fields/field-type.js';
-import type { ObjectMeta } from './meta.js';
+import { CoercionFailure, isPlainRecord, pyTypeName, type HydrateContext } from './fields/field-type.js';
+import type { FieldMeta, ObjectMeta } from './meta.js';
+import { dataReader, envelopeMaker } from './codegen.js';
 import { installRemotables } from './remotable.js';
 import { compareVersions, isCompatible, isValidVersion, stripPatch } from './version.js';
 
@@ -32,6 +33,18 @@ export interface EnvelopeKeys {
 
 export type RegisteredClass = (abstract new (...args: any[]) => VersionedObject) & { readonly meta: ObjectMeta };
 
+function malformed(hc: HydrateContext, reason: string): MalformedPrimitiveError {
+  return new MalformedPrimitiveError({ path: hc.path, reason });
+}
+
+function fieldError(fm: FieldMeta, e: unknown, hc: HydrateContext): never {
+  if (e instanceof CoercionFailure) {
+    const reason = e.reason === 'cannot be None' ? `Field \`${fm.name}' cannot be None` : e.reason;
+    throw new FieldValueError({ objname: fm.owner, field: `${hc.path}.${fm.name}`, reason });
+  }
+  throw e;
+}
+
 /**
  * The objects a process knows, by name, newest version first. Explicit: objects are added
  * with `register`, never by import side effects. One registry per namespace.
@@ -41,6 +54,8 @@ export class ObjectRegistry {
   readonly serialNamespace: string;
   readonly projectNamespace: string;
   readonly maxDepth: number;
+  /** Builds `{<ns>.name, <ns>.namespace, <ns>.version, <ns>.data}` with constant keys (see codegen.ts). */
+  readonly envelope: (name: string, version: string, data: Record<string, unknown>) => Record<string, unknown>;
   private readonly classes = new Map<string, RegisteredClass[]>();
   private readonly treeCache = new Map<string, Readonly<Record<string, string>>>();
 
@@ -50,6 +65,7 @@ export class ObjectRegistry {
     this.maxDepth = options.maxDepth ?? 32;
     const ns = options.serialNamespace;
     this.keys = { name: `${ns}.name`, namespace: `${ns}.namespace`, version: `${ns}.version`, data: `${ns}.data`, changes: `${ns}.changes` };
+    this.envelope = envelopeMaker(this.keys, options.projectNamespace);
   }
 
   /**
@@ -150,22 +166,21 @@ export class ObjectRegistry {
 
   /** @internal used by object fields for nested envelopes */
   fromPrimitiveNested(primitive: unknown, hc: HydrateContext): VersionedObject {
-    const bad = (reason: string) => new MalformedPrimitiveError({ path: hc.path, reason });
-    if (hc.depth > this.maxDepth) throw bad(`objects nested deeper than ${this.maxDepth}`);
-    if (!isPlainRecord(primitive)) throw bad('an object envelope must be a JSON object');
+    if (hc.depth > this.maxDepth) throw malformed(hc, `objects nested deeper than ${this.maxDepth}`);
+    if (!isPlainRecord(primitive)) throw malformed(hc, 'an object envelope must be a JSON object');
     const k = this.keys;
     const name = primitive[k.name];
     const namespace = primitive[k.namespace];
     const version = primitive[k.version];
     const data = primitive[k.data];
     const changes = primitive[k.changes];
-    if (typeof name !== 'string') throw bad(`${k.name} must be a string`);
-    if (typeof namespace !== 'string') throw bad(`${k.namespace} must be a string`);
+    if (typeof name !== 'string') throw malformed(hc, `${k.name} must be a string`);
+    if (typeof namespace !== 'string') throw malformed(hc, `${k.namespace} must be a string`);
     if (namespace !== this.projectNamespace) throw new UnsupportedObjectError({ objtype: `${namespace.slice(0, 60)}.${name.slice(0, 60)}` });
-    if (!isValidVersion(version)) throw bad(`${k.version} must be X.Y or X.Y.Z, got ${JSON.stringify(version)?.slice(0, 40)}`);
-    if (!isPlainRecord(data)) throw bad(`${k.data} must be a JSON object`);
+    if (!isValidVersion(version)) throw malformed(hc, `${k.version} must be X.Y or X.Y.Z, got ${typeof version === 'string' ? JSON.stringify(version.slice(0, 40)) : pyTypeName(version)}`);
+    if (!isPlainRecord(data)) throw malformed(hc, `${k.data} must be a JSON object`);
     if (changes !== undefined && (!Array.isArray(changes) || changes.some((c) => typeof c !== 'string'))) {
-      throw bad(`${k.changes} must be a list of field names`);
+      throw malformed(hc, `${k.changes} must be a list of field names`);
     }
     const cls = this.classFor(name, version);
     const meta = cls.meta;
@@ -178,27 +193,7 @@ export class ObjectRegistry {
     obj._ctx = hc.context;
     obj._version = version;
     obj._manifest = null;
-    const childDepth = hc.depth + 1;
-    for (let i = 0; i < n; i++) {
-      const fm = meta.fields[i]!;
-      if (!Object.prototype.hasOwnProperty.call(data, fm.name)) {
-        values[i] = UNSET;
-        continue;
-      }
-      const raw = data[fm.name];
-      try {
-        values[i] =
-          raw === null || raw === undefined
-            ? fm.field.coerce(null)
-            : fm.field.type.fromPrimitive(raw, { registry: this, context: hc.context, path: `${hc.path}.${fm.name}`, depth: childDepth });
-      } catch (e) {
-        if (e instanceof CoercionFailure) {
-          const reason = e.reason === 'cannot be None' ? `Field \`${fm.name}' cannot be None` : e.reason;
-          throw new FieldValueError({ objname: meta.name, field: `${hc.path}.${fm.name}`, reason });
-        }
-        throw e;
-      }
-    }
+    dataReader(meta, UNSET, fieldError)(data, values, hc);
     if (changes) {
       for (const c of changes as string[]) {
         const fm = meta.byName.get(c);

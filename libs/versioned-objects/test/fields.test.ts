@@ -194,3 +194,20 @@ describe('typed fields', () => {
     expect([n, maybe]).toEqual([1, null]);
   });
 });
+
+describe('datetime wire conversion', () => {
+  it('formats and parses like toISOString / Date.parse across years, leap days and centuries', async () => {
+    const { datetimeToPrimitive, parseIsoDatetime } = await import('../src/index.js');
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const samples = [Date.UTC(2000, 1, 29, 23, 59, 59), Date.UTC(1900, 2, 1), Date.UTC(1970, 0, 1), Date.UTC(9999, 11, 31, 23, 59, 59), Date.UTC(2024, 1, 29, 12)];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(next() * Date.UTC(9999, 0, 1)));
+    for (const ms of samples) {
+      const d = new Date(ms);
+      const text = datetimeToPrimitive(d);
+      expect(text).toBe(`${d.toISOString().slice(0, 19)}Z`);
+      expect(parseIsoDatetime(text).getTime()).toBe(Math.floor(ms / 1000) * 1000);
+    }
+    expect(datetimeToPrimitive(new Date(Date.UTC(812, 5, 1, 1, 2, 3)))).toBe('0812-06-01T01:02:03Z');
+  });
+});

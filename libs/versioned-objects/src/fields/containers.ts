@@ -70,12 +70,13 @@ export function listType<T>(elem: Field<T, boolean>): FieldType<Array<T | null>>
 export function dictType<T>(elem: Field<T, boolean>): FieldType<Record<string, T | null>> {
   const et = elem.type;
   const elemToPrim = et.toPrimitive;
-  const mapValues = (src: Record<string, unknown>, fn: (v: unknown, k: string) => T | null): Record<string, T | null> => {
+  // One loop for both directions: `hc` null means coerce, otherwise read from the wire.
+  const mapValues = (src: Record<string, unknown>, hc: HydrateContext | null): Record<string, T | null> => {
     const out: Record<string, T | null> = {};
     for (const k of Object.keys(src)) {
       if (FORBIDDEN_KEYS.has(k)) throw new CoercionFailure(`key ${k} is not allowed`);
       try {
-        out[k] = fn(src[k], k);
+        out[k] = hc ? elementFromPrimitive(elem, src[k], hc) : (elem.coerce(src[k]) as T | null);
       } catch (e) {
         elementError(`[${JSON.stringify(k)}]`, e);
       }
@@ -88,7 +89,7 @@ export function dictType<T>(elem: Field<T, boolean>): FieldType<Record<string, T
     coerce(v) {
       if (v instanceof Map) v = Object.fromEntries(v);
       if (!isPlainRecord(v)) throw new CoercionFailure(`A dict is required, not a ${pyTypeName(v)}`);
-      return mapValues(v, (x) => elem.coerce(x) as T | null);
+      return mapValues(v, null);
     },
     toPrimitive(d) {
       const out: Record<string, unknown> = {};
@@ -100,7 +101,7 @@ export function dictType<T>(elem: Field<T, boolean>): FieldType<Record<string, T
     },
     fromPrimitive(v, hc) {
       if (!isPlainRecord(v)) throw new CoercionFailure(`A dict is required, not a ${pyTypeName(v)}`);
-      return mapValues(v, (x) => elementFromPrimitive(elem, x, hc));
+      return mapValues(v, hc);
     },
     container: true,
     clone(d) {

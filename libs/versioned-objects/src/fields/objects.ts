@@ -53,22 +53,27 @@ export function listOfObjectsType<C extends AnyObjectClass>(ref: ObjectClassRef<
     describe: () => `List(Object(${name()}))`,
     coerce(v) {
       if (!Array.isArray(v)) throw new CoercionFailure(`A list is required, not a ${pyTypeName(v)}`);
-      return v.map((x, i) => {
+      const out: Array<InstanceType<C>> = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
         try {
-          return checkObject(x, name, subclasses, cls) as InstanceType<C>;
+          out[i] = checkObject(v[i], name, subclasses, cls) as InstanceType<C>;
         } catch (e) {
           if (e instanceof CoercionFailure) throw new CoercionFailure(`element [${i}]: ${e.reason}`);
           throw e;
         }
-      });
+      }
+      return out;
     },
     toPrimitive: (list) => list.map((o) => o.obj_to_primitive()),
     fromPrimitive(v, hc) {
       if (!Array.isArray(v)) throw new CoercionFailure(`A list is required, not a ${pyTypeName(v)}`);
-      return v.map((p, i) => {
-        const obj = hc.registry.fromPrimitiveNested(p as Primitive, { ...hc, path: `${hc.path}[${i}]` });
-        return checkObject(obj, name, subclasses, cls) as InstanceType<C>;
-      });
+      // Index loop: an untrusted array must not pick its result type through `constructor`.
+      const out: Array<InstanceType<C>> = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const obj = hc.registry.fromPrimitiveNested(v[i] as Primitive, { ...hc, path: `${hc.path}[${i}]` });
+        out[i] = checkObject(obj, name, subclasses, cls) as InstanceType<C>;
+      }
+      return out;
     },
     container: true,
     clone: (list) => list.map((o) => o.obj_clone()),

@@ -102,12 +102,21 @@ export function coerceFlexibleBoolean(v: unknown): boolean {
   return TRUE_STRINGS.has(s);
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+function isUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
 
 /** Stricter than oslo (which only warns): a malformed UUID is refused. */
 export function coerceUuid(v: unknown): string {
-  const s = coerceString(v);
-  if (!UUID_RE.test(s)) throw new CoercionFailure(`${shortRepr(s)} is not a valid UUID`);
+  const s = typeof v === 'string' ? v : coerceString(v);
+  if (!isUuid(s)) throw new CoercionFailure(`${shortRepr(s)} is not a valid UUID`);
   return s;
 }
 
