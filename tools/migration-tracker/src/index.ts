@@ -3,8 +3,8 @@
  * no runtime import of the code it checks).
  *
  * @example
- * import { scanRepository } from '@novakit/migration-tracker';
- * const report = scanRepository({ root: '/path/to/novakit' });
+ * import { scanRepository, renderText } from '@novakit/migration-tracker';
+ * process.stdout.write(renderText(scanRepository({ root: '/path/to/novakit' })));
  */
 export type {
   ChainStep,
@@ -26,3 +26,6 @@ export type {
   WorkItemStatus,
 } from './model.js';
 export { scanRepository, hasErrors, type ScanOptions } from './scan.js';
+export { renderJson, renderMarkdown, renderText } from './report.js';
+export { STATUS_FILE, checkStatus, formatCheck, readStatus, serializeStatus, statusFromReport, type CheckResult, type StatusFile } from './status.js';
+export { run, USAGE, type Io } from './main.js';
