@@ -177,6 +177,23 @@ export class VolumeNotAttached extends VirtQemuError<{ uuid: string; device: str
   }
 }
 
+/** connection_info this driver cannot attach (only `file` volumes in release 1). */
+export class VolumeDriverNotSupported extends VirtQemuError<{ driverVolumeType: string }> {
+  override readonly name = 'VolumeDriverNotSupported';
+  readonly category = 'NotSupported';
+  constructor(kwargs: { driverVolumeType: string }) {
+    super(`volume driver type ${kwargs.driverVolumeType} is not supported (only "file")`, kwargs);
+  }
+}
+
+export class InvalidConnectionInfo extends VirtQemuError<{ reason: string }> {
+  override readonly name = 'InvalidConnectionInfo';
+  readonly category = 'Invalid';
+  constructor(kwargs: { reason: string }) {
+    super(`invalid connection_info: ${kwargs.reason}`, kwargs);
+  }
+}
+
 // ---- migration --------------------------------------------------------------------------
 
 export class MigrationFailed extends VirtQemuError<{ uuid: string; status: string; reason: string }> {
