@@ -21,6 +21,12 @@ export interface RuntimePaths {
 export interface ArgvOptions {
   /** Start as a migration destination waiting for `migrate-incoming`. */
   incoming?: 'defer';
+  /**
+   * Let another user write the root disk node too (`share-rw=on`): a block-migration
+   * destination exports it over NBD while the scsi-hd device already holds it, and without
+   * this QEMU reports a permission conflict when it activates the disk at switchover.
+   */
+  shareRootDisk?: boolean;
 }
 
 /** QEMU option values separate on ',': a literal comma is written ',,'. */
@@ -28,7 +34,14 @@ export function optValue(value: string): string {
   return value.replaceAll(',', ',,');
 }
 
-function diskArgs(lun: number, path: string, format: string, extra: { serial?: string; readOnly?: boolean; boot?: boolean }): string[] {
+interface DiskExtras {
+  serial?: string;
+  readOnly?: boolean;
+  boot?: boolean;
+  shareRw?: boolean;
+}
+
+function diskArgs(lun: number, path: string, format: string, extra: DiskExtras): string[] {
   const ids = diskIds(lun);
   const ro = extra.readOnly ? { 'read-only': true } : {};
   const file = { driver: 'file', filename: path, 'node-name': ids.fileNode, ...ro };
@@ -36,6 +49,7 @@ function diskArgs(lun: number, path: string, format: string, extra: { serial?: s
   const device = [`scsi-hd`, `bus=${SCSI_BUS}`, `channel=0`, `scsi-id=0`, `lun=${lun}`, `drive=${ids.formatNode}`, `id=${ids.device}`];
   if (extra.serial) device.push(`serial=${optValue(extra.serial)}`);
   if (extra.boot) device.push('bootindex=1');
+  if (extra.shareRw) device.push('share-rw=on');
   return ['-blockdev', JSON.stringify(file), '-blockdev', JSON.stringify(fmt), '-device', device.join(',')];
 }
 
@@ -57,7 +71,7 @@ export function buildQemuArgv(config: GuestConfig, paths: RuntimePaths, options:
     '-chardev', `file,id=charserial0,path=${optValue(paths.serialLog)},append=on`,
     '-device', 'isa-serial,chardev=charserial0,id=serial0',
     '-device', `virtio-scsi-pci,id=${SCSI_CONTROLLER_ID}`,
-    ...diskArgs(ROOT_LUN, config.rootDisk.path, config.rootDisk.format, { boot: true }),
+    ...diskArgs(ROOT_LUN, config.rootDisk.path, config.rootDisk.format, { boot: true, shareRw: options.shareRootDisk }),
   ];
   for (const v of config.volumes) argv.push(...volumeArgs(v));
   config.nics.forEach((nic, i) => {

@@ -162,6 +162,7 @@ export class QmpClient {
           reject(new QmpTimeout({ label: this.label, waitingFor: `event ${name}`, timeoutMs }));
         }, timeoutMs),
       };
+      waiter.timer.unref(); // a forgotten wait must not keep the process alive
       this.waiters.add(waiter);
     });
     promise.catch(() => {});

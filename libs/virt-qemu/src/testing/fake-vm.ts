@@ -39,6 +39,7 @@ type Emit = (event: string, data?: Record<string, unknown>) => void;
 
 /** Incoming fake migrations listen here by URI (one process = one test run). */
 const incoming = new Map<string, FakeVm>();
+let nextFakePort = 49152;
 
 export class FakeVm {
   status: string;
@@ -244,9 +245,13 @@ export class FakeVm {
   private migrateIncoming(uri: string): object {
     if (this.status !== 'inmigrate') throw new FakeQmpError('GenericError', "The command migrate-incoming can only be used with '-incoming defer'");
     if (uri.startsWith('exec:')) return this.restoreFrom(uri);
-    this.incomingUri = uri;
-    incoming.set(uri, this);
-    this.migration = { status: 'active' };
+    // Like QEMU, port 0 means "pick one", reported by query-migrate as socket-address.
+    const m = /^tcp:(.+):(\d+)$/.exec(uri);
+    if (!m) throw new FakeQmpError('GenericError', `unknown migration protocol: ${uri}`);
+    const port = m[2] === '0' ? String(nextFakePort++) : m[2]!;
+    this.incomingUri = `tcp:${m[1]}:${port}`;
+    incoming.set(this.incomingUri, this);
+    this.migration = { 'socket-address': [{ type: 'inet', host: m[1], port }] };
     return {};
   }
 
@@ -269,6 +274,7 @@ export class FakeVm {
       const dest = uri.startsWith('exec:') ? undefined : incoming.get(uri);
       if (!uri.startsWith('exec:') && (!dest || dest.exited)) return this.failMigration('failed', 'Connection refused');
       step += 1;
+      if (dest && dest.migration.status === undefined) dest.migration = { ...dest.migration, status: 'active' };
       const transferred = Math.round((ram * Math.min(step, steps)) / steps);
       const ramInfo = { transferred, remaining: ram - transferred, total: ram };
       if (step < steps) return void (this.migration = { status: 'active', 'total-time': step, ram: ramInfo });
