@@ -13,14 +13,15 @@ const productionConstraints = [
   { sourceTag: 'type:transport', onlyDependOnLibsWithTags: [], bannedExternalImports: [...DB_DRIVERS] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:framework'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: [], bannedExternalImports: [...notAmqp] },
-  { sourceTag: 'type:rpc-api', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
-  { sourceTag: 'type:service-lib', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:data-access'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
+  // The compute RPC carries driver data (diagnostics, migrate data) and driver errors cross it by name.
+  { sourceTag: 'type:rpc-api', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:virt-contract'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
+  { sourceTag: 'type:service-lib', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:data-access', 'type:virt-contract'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   { sourceTag: 'type:virt-contract', onlyDependOnLibsWithTags: ['type:framework', 'type:domain'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   { sourceTag: 'type:virt-driver', onlyDependOnLibsWithTags: ['type:framework', 'type:domain', 'type:virt-contract'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:framework', 'type:domain', 'type:virt-contract'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   // The compute manager never touches the database: every data access goes through objects and the conductor.
   { sourceTag: 'type:compute-app', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:virt-contract', 'type:virt-driver'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
-  { sourceTag: 'type:service-app', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:service-lib', 'type:data-access'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
+  { sourceTag: 'type:service-app', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:service-lib', 'type:data-access', 'type:virt-contract'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   // The composition root (`novakit up`) may wire everything but tools.
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:framework', 'type:transport', 'type:domain', 'type:rpc-api', 'type:service-lib', 'type:data-access', 'type:virt-contract', 'type:virt-driver', 'type:compute-app', 'type:service-app'], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [], bannedExternalImports: [...DB_DRIVERS, ...notAmqp] },
