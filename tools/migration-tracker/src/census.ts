@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { docCarrier, hasLegacyTag, type DeclarationGraph } from './legacy.js';
 import type { LegacyCaller, LegacyMethod } from './model.js';
-import { Locator, declarationName, enclosingFunctionName, isDeclarationName, qualifiedName, usedName } from './ts-util.js';
+import { Locator, declarationName, enclosingFunctionName, isDeclarationName, nameText, qualifiedName, usedName } from './ts-util.js';
 import { toPosix, type Workspace } from './workspace.js';
 
 function isTaggable(node: ts.Node): boolean {
@@ -81,6 +81,9 @@ export function legacyCensus(ws: Workspace, graph: DeclarationGraph, locator: Lo
       } else if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !callees.has(node)) {
         const name = usedName(node);
         if (name !== undefined && local.has(name)) record(node, undefined);
+      } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+        const key = nameText(node.propertyName ?? node.name);
+        if (key !== undefined && names.has(key)) record(node, undefined);
       } else if (ts.isIdentifier(node) && !callees.has(node) && local.has(node.text) && !isDeclarationName(node)) {
         const parent = node.parent;
         if (!(ts.isPropertyAccessExpression(parent) && parent.name === node)) record(node, undefined);

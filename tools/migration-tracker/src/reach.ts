@@ -149,6 +149,11 @@ export class Reachability {
       } else if (ts.isShorthandPropertyAssignment(node)) {
         use(node, undefined);
         return;
+      } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+        use(node, undefined); // `const { instanceUpdate } = virtApi` takes the method out
+        if (node.initializer !== undefined) visit(node.initializer);
+        if (!ts.isIdentifier(node.name)) visit(node.name);
+        return;
       }
       ts.forEachChild(node, visit);
     };

@@ -140,8 +140,18 @@ export function resolveAlias(checker: ts.TypeChecker, symbol: ts.Symbol | undefi
   return symbol;
 }
 
+/** The property a `{ name }` / `{ name: local }` destructuring takes out of its source. */
+export function destructuredProperty(checker: ts.TypeChecker, element: ts.BindingElement): ts.Symbol | undefined {
+  if (element.dotDotDotToken !== undefined || !ts.isObjectBindingPattern(element.parent)) return undefined;
+  const key = nameText(element.propertyName ?? element.name);
+  if (key === undefined) return undefined;
+  const source = checker.getTypeAtLocation(element.parent);
+  return checker.getPropertyOfType(source, key);
+}
+
 /** The symbol an expression refers to (property accesses by their member, imports resolved). */
 export function referencedSymbol(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  if (ts.isBindingElement(node)) return destructuredProperty(checker, node);
   let target: ts.Node = node;
   if (ts.isPropertyAccessExpression(node)) target = node.name;
   else if (ts.isElementAccessExpression(node)) target = node.argumentExpression;
