@@ -1,5 +1,6 @@
 import { UNSET, VersionedObject, type Primitive } from './base.js';
 import type { ObjectActionReply, ObjectContext } from './context.js';
+import type { FieldMeta } from './meta.js';
 import { NotRemotableError } from './errors.js';
 import type { ObjectRegistry } from './registry.js';
 import { compareVersions } from './version.js';
@@ -33,7 +34,8 @@ export class ObjectDispatcher {
       const after = objinst._v[fm.index];
       if (after === UNSET) continue;
       const prev = before._v[fm.index];
-      const same = prev !== UNSET && (prev === after || (prev !== null && after !== null && fm.field.type.equals(prev, after)));
+      const same =
+        prev !== UNSET && (prev === after || (prev !== null && after !== null && fm.field.type.equals(prev, after) && sameTracking(fm, prev, after)));
       if (!same) updates[fm.name] = after === null || fm.toPrimitive === null ? after : fm.toPrimitive(after);
     }
     updates.obj_what_changed = [...objinst.obj_what_changed()];
@@ -88,4 +90,20 @@ export class ObjectDispatcher {
 /** TypeScript remotables are positional; keyword arguments from a Python-style caller are appended as one options object. */
 function kwargsToArgs(args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): unknown[] {
   return Object.keys(kwargs).length ? [...args, kwargs] : [...args];
+}
+
+/**
+ * Children equal in value but not in change tracking (the method saved and reset them, say)
+ * count as updated: otherwise the caller would keep its own still-dirty copy.
+ */
+function sameTracking(fm: FieldMeta, a: unknown, b: unknown): boolean {
+  if (fm.isObject) return sameChanges(a as VersionedObject, b as VersionedObject);
+  if (fm.isObjectList) return (a as VersionedObject[]).every((x, i) => sameChanges(x, (b as VersionedObject[])[i]!));
+  return true;
+}
+
+function sameChanges(a: VersionedObject, b: VersionedObject): boolean {
+  const x = a.obj_what_changed();
+  const y = b.obj_what_changed();
+  return x.size === y.size && [...x].every((n) => y.has(n));
 }

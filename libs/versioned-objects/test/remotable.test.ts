@@ -46,6 +46,16 @@ describe('remotable methods', () => {
     expect(w.obj_has_changes()).toBe(false);
   });
 
+  it('send back children the conductor left clean, even when their values did not change', async () => {
+    const { client } = contexts();
+    const w = makeWidget(client);
+    expect(w.child!.obj_has_changes()).toBe(true);
+    await w.save();
+    expect(w.child!.obj_has_changes()).toBe(false);
+    expect(w.tags.some((t) => t.obj_has_changes())).toBe(false);
+    expect(w.obj_has_changes()).toBe(false);
+  });
+
   it('return results and keep what the conductor left changed', async () => {
     const { client } = contexts();
     const w = makeWidget(client);
