@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { BDMNotFound, VolumeBDMNotFound } from '../src/index.js';
+import { describeBackends, rejection } from './support/backends.js';
+
+describeBackends('block device mappings', ({ db }) => {
+  const api = () => db().api;
+
+  it('creates, lists by instance, updates and destroys', async () => {
+    const inst = await api().instance_create({}, {});
+    const root = await api().block_device_mapping_create({}, {
+      instance_uuid: inst.uuid, source_type: 'image', destination_type: 'local', image_id: randomUUID(), boot_index: 0, device_name: '/dev/vda', delete_on_termination: true,
+    });
+    expect(root.delete_on_termination).toBe(true);
+    expect(root.no_device).toBe(false);
+    const vol = await api().block_device_mapping_create({}, { instance_uuid: inst.uuid, source_type: 'volume', destination_type: 'volume', volume_id: randomUUID(), device_name: '/dev/vdb' });
+    expect((await api().block_device_mapping_get_all_by_instance({}, inst.uuid)).map((b) => b.id)).toEqual([root.id, vol.id]);
+    const info = JSON.stringify({ driver_volume_type: 'file', data: { path: '/x' } });
+    const upd = await api().block_device_mapping_update({}, vol.id, { connection_info: info });
+    expect(upd.connection_info).toBe(info);
+    expect(upd.updated_at).toBeInstanceOf(Date);
+    await api().block_device_mapping_destroy({}, vol.id);
+    expect((await api().block_device_mapping_get_all_by_instance({}, inst.uuid)).map((b) => b.id)).toEqual([root.id]);
+    expect(await rejection(api().block_device_mapping_get({}, vol.id))).toBeInstanceOf(BDMNotFound);
+    expect((await api().block_device_mapping_get({ readDeleted: 'yes' }, vol.id)).deleted).toBe(true);
+    expect(await rejection(api().block_device_mapping_destroy({}, vol.id))).toBeInstanceOf(BDMNotFound);
+  });
+
+  it('gets by volume id, optionally with the instance and for one instance', async () => {
+    const inst = await api().instance_create({}, { host: 'h1' });
+    const volumeId = randomUUID();
+    const bdm = await api().block_device_mapping_create({}, { instance_uuid: inst.uuid, source_type: 'volume', destination_type: 'volume', volume_id: volumeId });
+    expect((await api().block_device_mapping_get_by_volume_id({}, volumeId)).id).toBe(bdm.id);
+    const joined = await api().block_device_mapping_get_by_volume_id({}, volumeId, { columnsToJoin: ['instance'], instanceJoins: ['system_metadata'] });
+    expect(joined.instance?.uuid).toBe(inst.uuid);
+    expect(joined.instance?.system_metadata).toEqual({});
+    const err = await rejection(api().block_device_mapping_get_by_volume_id({}, volumeId, { instanceUuid: randomUUID() }));
+    expect(err).toBeInstanceOf(VolumeBDMNotFound);
+    expect(err.kwargs).toEqual({ volume_id: volumeId });
+    await api().block_device_mapping_destroy_by_instance_and_volume({}, inst.uuid, volumeId);
+    expect(await rejection(api().block_device_mapping_get_by_volume_id({}, volumeId))).toBeInstanceOf(VolumeBDMNotFound);
+  });
+
+  it('update_or_create updates by device name, creates otherwise, and keeps one swap', async () => {
+    const inst = await api().instance_create({}, {});
+    const a = await api().block_device_mapping_update_or_create({}, { instance_uuid: inst.uuid, device_name: '/dev/vdc', source_type: 'volume', destination_type: 'volume', volume_id: 'v1' });
+    const b = await api().block_device_mapping_update_or_create({}, { instance_uuid: inst.uuid, device_name: '/dev/vdc', source_type: 'volume', destination_type: 'volume', volume_id: 'v2' });
+    expect(b.id).toBe(a.id);
+    expect(b.volume_id).toBe('v2');
+    const noName = await api().block_device_mapping_update_or_create({}, { instance_uuid: inst.uuid, source_type: 'volume', destination_type: 'volume', volume_id: 'v3' });
+    expect(noName.id).not.toBe(a.id);
+    const swap = { instance_uuid: inst.uuid, source_type: 'blank', destination_type: 'local', guest_format: 'swap', volume_size: 1 };
+    const s1 = await api().block_device_mapping_update_or_create({}, { ...swap, device_name: '/dev/vdd' });
+    const s2 = await api().block_device_mapping_update_or_create({}, { ...swap, device_name: '/dev/vde' });
+    const live = await api().block_device_mapping_get_all_by_instance({}, inst.uuid);
+    expect(live.map((x) => x.id)).toEqual([a.id, noName.id, s2.id]);
+    expect(live.some((x) => x.id === s1.id)).toBe(false);
+    await api().block_device_mapping_destroy_by_instance_and_device({}, inst.uuid, '/dev/vde');
+    expect((await api().block_device_mapping_get_all_by_instance({}, inst.uuid)).length).toBe(2);
+  });
+});
