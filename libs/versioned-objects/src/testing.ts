@@ -137,6 +137,11 @@ function withoutChanges(value: unknown, changesKey: string): unknown {
   return value;
 }
 
+/** A value as the other side reads it from JSON; a method returning nothing answers null (Python's None). */
+function overTheWire(value: unknown): unknown {
+  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+}
+
 export interface RecordedCall {
   readonly method: 'object_action' | 'object_class_action_versions' | 'object_backport_versions';
   readonly objname: string;
@@ -171,12 +176,12 @@ export class FakeIndirectionApi implements IndirectionApi {
 
   /** Client → server: encoded by the client's serializer, decoded by the server's. */
   private async send(ctx: ObjectContext, value: unknown): Promise<any> {
-    return this.serializer.deserializeEntity(ctx, JSON.parse(JSON.stringify(this.clientSerializer.serializeEntity(ctx, value))));
+    return this.serializer.deserializeEntity(ctx, overTheWire(this.clientSerializer.serializeEntity(ctx, value)));
   }
 
   /** Server → client. */
   private async reply(ctx: ObjectContext, value: unknown): Promise<any> {
-    return this.clientSerializer.deserializeEntity(ctx, JSON.parse(JSON.stringify(this.serializer.serializeEntity(ctx, value))));
+    return this.clientSerializer.deserializeEntity(ctx, overTheWire(this.serializer.serializeEntity(ctx, value)));
   }
 
   async object_action(ctx: ObjectContext, objinst: VersionedObject, objmethod: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): Promise<ObjectActionReply> {

@@ -89,6 +89,17 @@ describe('remotable methods', () => {
     expect(seen).toEqual(['alice', 'alice']);
   });
 
+  it('a method that returns nothing answers null, as over the wire', async () => {
+    const reg = new ObjectRegistry({ serialNamespace: 'nova_object', projectNamespace: 'nova' });
+    class Quiet extends objectBase({ registry: reg, name: 'Quiet', version: '1.0', history: { '1.0': 'a' }, fields: { id: f.integer() } }) {
+      static remotableClass = ['forget'];
+      static async forget(_ctx: ObjectContext): Promise<void> {}
+    }
+    reg.register(Quiet);
+    const fake = new FakeIndirectionApi(reg, () => ({}));
+    await expect(Quiet.forget({ indirection: fake })).resolves.toBeNull();
+  });
+
   it('an object without context cannot call remotable methods', async () => {
     await expect(makeWidget().save()).rejects.toThrow(OrphanedObjectError);
     await expect(makeWidget().save()).rejects.toThrow('Cannot call save on orphaned Widget object');
