@@ -73,7 +73,8 @@ export class Dispatcher<Ctx> {
   }
 
   /** Runs the request; resolves to the serialized result, rejects with the error to send back. */
-  async dispatch(req: IncomingRequest, ctx: Ctx, log: Logger): Promise<unknown> {
+  /** `log` builds the request's child logger; only called if the handler logs. */
+  async dispatch(req: IncomingRequest, ctx: Ctx, log: () => Logger): Promise<unknown> {
     if (typeof req.method !== 'string') throw new InvalidMessage({ reason: 'method is not a string' });
     const method = req.method;
     let foundCompatible = false;
@@ -90,12 +91,25 @@ export class Dispatcher<Ctx> {
     throw new UnsupportedVersion({ version: req.version, method });
   }
 
-  private async invoke(m: EndpointMethod<Ctx>, req: IncomingRequest, method: string, ctx: Ctx, log: Logger): Promise<unknown> {
-    const keys = Object.keys(req.args);
-    const values = await Promise.all(keys.map((k) => this.serializer.deserializeEntity(ctx, req.args[k])));
+  private async invoke(m: EndpointMethod<Ctx>, req: IncomingRequest, method: string, ctx: Ctx, log: () => Logger): Promise<unknown> {
     let args: Record<string, unknown> = {};
-    keys.forEach((k, i) => (args[k] = values[i]));
-    const info: CallInfo = { method, version: req.version, namespace: req.namespace, msgId: req.msgId, log };
+    let pending: Promise<void>[] | undefined;
+    for (const k of Object.keys(req.args)) {
+      const v = this.serializer.deserializeEntity(ctx, req.args[k]);
+      // Only a serializer that must fetch something (a backport) returns a promise.
+      if (v instanceof Promise) (pending ??= []).push(v.then((d) => void (args[k] = d)));
+      else args[k] = v;
+    }
+    if (pending) await Promise.all(pending);
+    const info: CallInfo = {
+      method,
+      version: req.version,
+      namespace: req.namespace,
+      msgId: req.msgId,
+      get log() {
+        return log();
+      },
+    };
     let handler: RpcHandler<Ctx, any>;
     if (typeof m === 'function') {
       handler = m;

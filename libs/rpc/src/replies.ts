@@ -85,7 +85,8 @@ export class ReplyWaiter {
       return;
     }
     if (reply.uniqueId !== null && this.seen.checkAndAdd(reply.uniqueId)) {
-      this.transport.logger.warn({ msg_id: reply.msgId, unique_id: reply.uniqueId }, 'ignoring duplicate reply');
+      // Expected after a reconnect (redelivered or replayed replies), hence debug.
+      this.transport.logger.debug({ msg_id: reply.msgId, unique_id: reply.uniqueId }, 'ignoring duplicate reply');
       return;
     }
     const w = this.waiting.get(reply.msgId);

@@ -117,7 +117,7 @@ export class RpcServer<Ctx = RequestContext> {
       req = decodeRequest(body, this.transport.maxMessageBytes);
     } catch (err) {
       const partial = (err as InvalidRequestError).request;
-      if (partial?.msgId && partial.replyQueue) return this.answer(partial, this.log, undefined, err);
+      if (partial?.msgId && partial.replyQueue) return this.answer(partial, () => this.log.child({ request_id: partial.context.request_id }), undefined, err);
       this.log.warn({ err: (err as Error).message, bytes: body.length }, 'dropping undecodable message');
       return;
     }
@@ -126,15 +126,14 @@ export class RpcServer<Ctx = RequestContext> {
       return;
     }
     let ctx: Ctx;
-    let log = this.log;
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.log.child({ request_id: requestIdOf(ctx, req), method: req.method, msg_id: req.msgId }));
     try {
       ctx = this.serializer.deserializeContext(req.context);
-      const requestId = (ctx as { request_id?: unknown }).request_id ?? req.context.request_id;
-      log = this.log.child({ request_id: requestId, method: req.method, msg_id: req.msgId });
     } catch (err) {
       return this.answer(req, log, undefined, err);
     }
-    if (log.isLevelEnabled('debug')) log.debug({ version: req.version, namespace: req.namespace }, req.msgId ? 'call received' : 'cast received');
+    if (this.log.isLevelEnabled('debug')) log().debug({ version: req.version, namespace: req.namespace }, req.msgId ? 'call received' : 'cast received');
     const heartbeat = this.startHeartbeat(req, log);
     try {
       const result = await this.dispatcher.dispatch(req, ctx, log);
@@ -147,7 +146,7 @@ export class RpcServer<Ctx = RequestContext> {
   }
 
   /** Replies to a call (a cast's failure is only logged). */
-  private async answer(req: IncomingRequest, log: Logger, result: unknown, err?: unknown): Promise<void> {
+  private async answer(req: IncomingRequest, log: () => Logger, result: unknown, err?: unknown): Promise<void> {
     if (err !== undefined) this.logFailure(req, log, err);
     if (!req.msgId || !req.replyQueue) return;
     let body: Buffer;
@@ -161,7 +160,7 @@ export class RpcServer<Ctx = RequestContext> {
     try {
       await this.transport.publishReply(req.replyQueue, body, Date.now() + (this.options.replyTimeoutMs ?? 60_000));
     } catch (sendErr) {
-      log.error({ err: sendErr, reply_q: req.replyQueue }, 'could not send the reply');
+      log().error({ err: sendErr, reply_q: req.replyQueue }, 'could not send the reply');
     }
   }
 
@@ -169,25 +168,29 @@ export class RpcServer<Ctx = RequestContext> {
     return encodeReply({ result, failure, ending, msgId, uniqueId: uuidHex() }, this.transport.maxMessageBytes);
   }
 
-  private logFailure(req: IncomingRequest, log: Logger, err: unknown): void {
+  private logFailure(req: IncomingRequest, log: () => Logger, err: unknown): void {
     const name = err instanceof Error ? err.name : typeof err;
     const expected = this.options.expectedErrors?.includes(name);
-    log[expected ? 'debug' : 'error']({ err, method: req.method, call: Boolean(req.msgId) }, 'RPC method failed');
+    log()[expected ? 'debug' : 'error']({ err, method: req.method, call: Boolean(req.msgId) }, 'RPC method failed');
   }
 
   /** oslo's call-monitor: `ending: false` replies every `_timeout / 2` s while the method runs. */
-  private startHeartbeat(req: IncomingRequest, log: Logger): NodeJS.Timeout | undefined {
+  private startHeartbeat(req: IncomingRequest, log: () => Logger): NodeJS.Timeout | undefined {
     if (!req.monitorTimeoutS || !req.msgId || !req.replyQueue) return undefined;
     const intervalS = req.monitorTimeoutS / 2;
     if (intervalS < 1) {
-      log.warn({ timeout: req.monitorTimeoutS }, 'call-monitor timeout too short for heartbeats');
+      log().warn({ timeout: req.monitorTimeoutS }, 'call-monitor timeout too short for heartbeats');
       return undefined;
     }
     const { msgId, replyQueue } = req;
     return setInterval(() => {
       this.transport
         .publishReply(replyQueue, this.encode(msgId, null, null, false), Date.now() + intervalS * 1000)
-        .catch((err: unknown) => log.debug({ err }, 'call-monitor heartbeat failed'));
+        .catch((err: unknown) => log().debug({ err }, 'call-monitor heartbeat failed'));
     }, intervalS * 1000);
   }
+}
+
+function requestIdOf(ctx: unknown, req: IncomingRequest): unknown {
+  return (ctx as { request_id?: unknown } | undefined)?.request_id ?? req.context.request_id;
 }

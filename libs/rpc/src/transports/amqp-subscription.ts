@@ -17,16 +17,30 @@ export interface QueueSpec {
   deleteOnStop?: boolean;
 }
 
+/**
+ * `first`: acknowledge on receipt, before the message is handled (oslo's at-most-once for
+ * requests). `batched`: hand the message over and acknowledge everything received so far
+ * every 64 messages or 250 ms (replies: one ack frame per call would cost the caller a
+ * write per call; unacked replies are redelivered after a disconnect and deduplicated).
+ */
+export type AckMode = 'first' | 'batched';
+
+const ACK_BATCH = 64;
+const ACK_DELAY_MS = 250;
+
 export class AmqpSubscription {
   stopped = false;
   readonly ended: Promise<void>;
   private end!: () => void;
   private channel: Channel | undefined;
+  private unacked: { ch: Channel; msg: ConsumeMessage } | undefined;
+  private unackedCount = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly queues: QueueSpec[],
     private readonly deliver: Deliver,
-    private readonly noAck: boolean,
+    private readonly ackMode: AckMode,
     private readonly log: Logger,
     /** Asks the transport to attach this subscription again (consumer cancelled by the broker). */
     private readonly reattach: (sub: AmqpSubscription) => void,
@@ -49,7 +63,7 @@ export class AmqpSubscription {
         if (q.exchange) await ch.bindQueue(q.name, q.exchange.name, q.routingKey ?? q.name);
       }
       for (const q of this.queues) {
-        await ch.consume(q.name, (msg) => this.onMessage(ch, msg), { noAck: this.noAck });
+        await ch.consume(q.name, (msg) => this.onMessage(ch, msg), { noAck: false });
       }
     } catch (err) {
       await ch.close().catch(() => undefined);
@@ -72,6 +86,7 @@ export class AmqpSubscription {
     this.stopped = true;
     const ch = this.channel;
     this.channel = undefined;
+    this.flushAck();
     if (ch) {
       try {
         // Closing the channel cancels its consumers; deliveries already received were acked
@@ -96,16 +111,34 @@ export class AmqpSubscription {
       }
       return;
     }
-    if (!this.noAck) {
-      try {
-        ch.ack(msg);
-      } catch (err) {
-        // oslo discards a request whose ack failed: the broker will redeliver it.
-        this.log.warn({ err }, 'discarding a message whose acknowledgement failed');
-        return;
-      }
+    if (this.ackMode === 'batched') {
+      this.deliver(msg.content);
+      this.unacked = { ch, msg };
+      if (++this.unackedCount >= ACK_BATCH) this.flushAck();
+      else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS).unref();
+      return;
+    }
+    try {
+      ch.ack(msg);
+    } catch (err) {
+      // oslo discards a request whose ack failed: the broker will redeliver it.
+      this.log.warn({ err }, 'discarding a message whose acknowledgement failed');
+      return;
     }
     this.deliver(msg.content);
+  }
+
+  private flushAck(): void {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.unackedCount = 0;
+    const pending = this.unacked;
+    this.unacked = undefined;
+    try {
+      pending?.ch.ack(pending.msg, true);
+    } catch {
+      // The channel is gone: the broker requeues, and the redelivery is deduplicated.
+    }
   }
 
   private names(): string[] {

@@ -5,9 +5,13 @@
  * message properties of the captured Python frames.
  *
  * One connection per transport (socket `noDelay`: with Nagle every round trip costs
- * ~40 ms), a plain channel for calls, a confirm channel for casts and replies. When the
+ * ~40 ms), a plain channel for calls and replies, a confirm channel for casts. When the
  * connection drops it reconnects with exponential backoff and re-attaches every consumer;
  * publishes wait for the connection up to their deadline.
+ *
+ * Replies are not confirmed (a confirm per reply costs the server a wakeup on every call):
+ * instead the replies written shortly before a connection loss, which may have died in the
+ * socket, are published again after the reconnect; callers drop duplicates by _unique_id.
  */
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
 import type { Logger } from 'pino';
@@ -24,7 +28,8 @@ import {
   type TransportOptions,
   TRANSIENT_QUEUE_TTL_MS,
 } from '../transport.js';
-import { AmqpSubscription, type QueueSpec } from './amqp-subscription.js';
+import { type AckMode, AmqpSubscription, type QueueSpec } from './amqp-subscription.js';
+import { ReplyReplay } from './reply-replay.js';
 
 type ChannelKind = 'plain' | 'confirm';
 
@@ -38,6 +43,7 @@ export class AmqpTransport implements Transport {
   private readonly subs = new Set<AmqpSubscription>();
   private readyWaiters = new Set<() => void>();
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly replies = new ReplyReplay();
 
   private constructor(
     private readonly connectUrl: string,
@@ -98,17 +104,15 @@ export class AmqpTransport implements Transport {
   }
 
   async publishReply(replyQueue: string, body: Buffer, deadline: number): Promise<void> {
-    // Confirmed, and published again if the connection drops first: the caller's reply
-    // queue outlives its connection, and a duplicate is dropped by its _unique_id check.
     // mandatory: a reply to a vanished queue comes back as basic.return and is logged.
     const props = { ...BASE_PROPERTIES, mandatory: true };
     for (;;) {
-      const ch = await this.channel('confirm', deadline);
+      const ch = await this.channel('plain', deadline);
       try {
-        await this.publishConfirmed(ch as ConfirmChannel, '', replyQueue, body, props, deadline);
+        await this.write(ch, '', replyQueue, body, props);
+        this.replies.sent(replyQueue, body);
         return;
       } catch (err) {
-        if (err instanceof MessageDeliveryFailure) throw err;
         if (this.closed) throw new TransportClosed({ url: this.url });
         if (Date.now() >= deadline) throw new MessageDeliveryFailure({ reason: `reply to ${replyQueue}: ${(err as Error).message}` });
         await sleep(10);
@@ -131,15 +135,15 @@ export class AmqpTransport implements Transport {
         },
       ],
       deliver,
-      false,
+      'first',
     );
   }
 
   async listenReplies(deliver: Deliver): Promise<ReplySubscription> {
     const queue = `reply_${uuidHex()}`;
-    // Acknowledged like requests (not noAck): a reply in flight when the connection drops
-    // is then redelivered after the reconnect instead of lost.
-    const sub = await this.subscribe([{ name: queue, args: { 'x-expires': TRANSIENT_QUEUE_TTL_MS }, deleteOnStop: true }], deliver, false);
+    // Acknowledged (not noAck): a reply in flight when the connection drops is then
+    // redelivered after the reconnect instead of lost.
+    const sub = await this.subscribe([{ name: queue, args: { 'x-expires': TRANSIENT_QUEUE_TTL_MS }, deleteOnStop: true }], deliver, 'batched');
     return { queue, ended: sub.ended, stop: () => sub.stop() };
   }
 
@@ -154,8 +158,8 @@ export class AmqpTransport implements Transport {
     await conn?.close().catch(() => undefined);
   }
 
-  private async subscribe(queues: QueueSpec[], deliver: Deliver, noAck: boolean): Promise<Subscription> {
-    const sub = new AmqpSubscription(queues, deliver, noAck, this.logger, (s) => this.scheduleAttach(s, 0));
+  private async subscribe(queues: QueueSpec[], deliver: Deliver, ackMode: AckMode): Promise<Subscription> {
+    const sub = new AmqpSubscription(queues, deliver, ackMode, this.logger, (s) => this.scheduleAttach(s, 0));
     const deadline = Date.now() + (this.opts.connectTimeoutMs ?? 30_000);
     for (;;) {
       const conn = await this.connection(deadline);
@@ -206,6 +210,9 @@ export class AmqpTransport implements Transport {
     this.conn = conn;
     for (const wake of this.readyWaiters) wake();
     this.readyWaiters.clear();
+    for (const r of this.replies.takeReplay()) {
+      this.publishReply(r.queue, r.body, Date.now() + 10_000).catch((err: Error) => this.logger.debug({ err: err.message }, 'reply replay failed'));
+    }
   }
 
   private onDisconnect(conn: ChannelModel, err: Error | undefined): void {
@@ -213,6 +220,7 @@ export class AmqpTransport implements Transport {
     this.conn = undefined;
     this.channels = {};
     this.declaredExchanges.clear();
+    this.replies.connectionLost();
     for (const sub of this.subs) sub.detach();
     if (this.closed) return;
     this.logger.warn({ err, url: this.url }, 'AMQP connection lost; reconnecting');
