@@ -1,3 +1,5 @@
+import type { ComputeDriver } from './compute-driver.js';
+
 /**
  * What a driver can do, as data (Nova's `capabilities` dict). Callers check a capability
  * before calling an optional method instead of catching NotSupportedError; a method whose
@@ -55,3 +57,49 @@ export const NO_CAPABILITIES: DriverCapabilities = Object.freeze({
 });
 
 export type CapabilityName = keyof DriverCapabilities;
+
+/** Every method of the contract (the two properties `name` and `capabilities` aside). */
+export type DriverMethodName = Exclude<keyof ComputeDriver, 'name' | 'capabilities'>;
+
+/**
+ * The optional methods each capability governs: when the capability is false, each of these
+ * throws NotSupportedError. Capabilities with no methods change behaviour, not availability
+ * (block migration is an argument, network constraints make macs/dhcp return non-null, events
+ * are emitted or not). Methods absent from every list are required.
+ */
+export const CAPABILITY_METHODS: Readonly<Record<CapabilityName, readonly DriverMethodName[]>> = Object.freeze({
+  supportsPause: ['pause', 'unpause'],
+  supportsSuspend: ['suspend', 'resume'],
+  supportsVolumeAttach: ['getVolumeConnector', 'attachVolume', 'detachVolume'],
+  supportsSwapVolume: ['swapVolume'],
+  supportsLiveMigration: [
+    'checkCanLiveMigrateDestination',
+    'checkCanLiveMigrateDestinationCleanup',
+    'checkCanLiveMigrateSource',
+    'preLiveMigration',
+    'liveMigration',
+    'postLiveMigration',
+    'postLiveMigrationAtDestination',
+    'rollbackLiveMigrationAtDestination',
+  ],
+  supportsBlockMigration: [],
+  supportsSharedStorageCheck: ['checkInstanceSharedStorageLocal', 'checkInstanceSharedStorageRemote', 'checkInstanceSharedStorageCleanup'],
+  supportsFirewall: ['ensureFilteringRulesForInstance', 'unfilterInstance', 'refreshInstanceSecurityRules', 'refreshSecurityGroupRules'],
+  supportsDeviceNaming: ['defaultRootDeviceName', 'defaultDeviceNamesForInstance'],
+  supportsInjectFile: ['injectFile'],
+  supportsInjectNetworkInfo: ['injectNetworkInfo'],
+  supportsResetNetwork: ['resetNetwork'],
+  supportsNetworkConstraints: [],
+  supportsDiagnostics: ['getDiagnostics', 'getInstanceDiagnostics'],
+  supportsConsoleOutput: ['getConsoleOutput'],
+  supportsPostLiveMigrationAtSource: ['postLiveMigrationAtSource'],
+  supportsLifecycleEvents: [],
+});
+
+/** The capability an optional method depends on, or null for a required method. */
+export function capabilityOf(method: DriverMethodName): CapabilityName | null {
+  for (const [capability, methods] of Object.entries(CAPABILITY_METHODS) as [CapabilityName, readonly DriverMethodName[]][]) {
+    if (methods.includes(method)) return capability;
+  }
+  return null;
+}

@@ -152,7 +152,8 @@ export interface ComputeDriver {
 
   /**
    * Work item `get_diagnostics`. Free-form counters (`cpu0_time`, `memory`, `<disk>_read_req`,
-   * `<nic>_rx` …). Optional (supportsDiagnostics). Errors: InstanceNotFound, InstanceNotRunning.
+   * `<nic>_rx` …; `<disk>` is the device name without `/dev/`, one entry per attached disk).
+   * Optional (supportsDiagnostics). Errors: InstanceNotFound, InstanceNotRunning.
    * Not supported: the API answers 501.
    */
   getDiagnostics(ctx: RequestContext, instance: LegacyInstanceDict): Promise<Record<string, number | string>>;
@@ -249,8 +250,9 @@ export interface ComputeDriver {
   /**
    * Work item `pre_live_migration`. Runs on the destination before the source starts: create
    * the instance directory and disks when storage is not shared, connect volumes, plug VIFs,
-   * start a paused receiver. Returns data for the source (e.g. where to send the stream).
-   * May run long. Errors: MigrationError (the manager rolls back).
+   * start a paused receiver. Returns data for the source (e.g. where to send the stream): the
+   * manager passes `{ ...migrateData, ...result, pre_live_migration_result: result }` to
+   * liveMigration. May run long. Errors: MigrationError (the manager rolls back).
    */
   preLiveMigration(
     ctx: RequestContext,
@@ -353,13 +355,14 @@ export interface ComputeDriver {
   /**
    * Work item `inject_file`. Write a file into the guest's filesystem (agent based,
    * deprecated in Nova). Optional (supportsInjectFile); `contents` is base64.
+   * Errors: InstanceNotFound.
    */
   injectFile(ctx: RequestContext, instance: LegacyInstanceDict, args: { path: string; contents: string }): Promise<void>;
 
-  /** Work item `inject_network_info`. Push network configuration into the guest. Optional (supportsInjectNetworkInfo). */
+  /** Work item `inject_network_info`. Push network configuration into the guest. Optional (supportsInjectNetworkInfo). Errors: InstanceNotFound. */
   injectNetworkInfo(ctx: RequestContext, instance: LegacyInstanceDict, args: { networkInfo: NetworkInfo }): Promise<void>;
 
-  /** Work item `reset_network`. Ask the guest agent to reset its networking. Optional (supportsResetNetwork). */
+  /** Work item `reset_network`. Ask the guest agent to reset its networking. Optional (supportsResetNetwork). Errors: InstanceNotFound. */
   resetNetwork(ctx: RequestContext, instance: LegacyInstanceDict): Promise<void>;
 
   // ---------------------------------------------------------------- firewall

@@ -15,8 +15,8 @@
  */
 export type { ComputeDriver, ComputeDriverFactory, DriverFactoryOptions, LiveMigrationCallback } from './compute-driver.js';
 export { ComputeDriverBase } from './compute-driver-base.js';
-export { NO_CAPABILITIES } from './capabilities.js';
-export type { CapabilityName, DriverCapabilities } from './capabilities.js';
+export { CAPABILITY_METHODS, NO_CAPABILITIES, capabilityOf } from './capabilities.js';
+export type { CapabilityName, DriverCapabilities, DriverMethodName } from './capabilities.js';
 export { legacyInstanceDict } from './legacy.js';
 export type {
   LegacyBlockDeviceMapping,

@@ -66,6 +66,7 @@ export interface NicDiagnostics {
   readonly txPackets: number;
 }
 export interface DiskDiagnostics {
+  /** The guest device name without `/dev/` (`vdb`, `sdb`), as the disk was attached. */
   readonly id: string;
   readonly readBytes: number;
   readonly readRequests: number;

@@ -1,6 +1,8 @@
 import { Instance, type RequestContext } from '@novakit/objects';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  CAPABILITY_METHODS,
+  capabilityOf,
   ComputeDriverBase,
   DriverNotFound,
   EMPTY_BLOCK_DEVICE_INFO,
@@ -71,6 +73,17 @@ describe('the contract', () => {
     await expect(driver.pause({} as Instance)).rejects.toThrow(NotSupportedError);
     expect(await driver.macsForInstance(ctx, legacy)).toBeNull();
     expect(await driver.dhcpOptionsForInstance(ctx, legacy)).toBeNull();
+  });
+
+  it('every method a capability governs is a "not supported" default of the base', async () => {
+    const driver = new MinimalDriver(virtapi) as any;
+    for (const [capability, methods] of Object.entries(CAPABILITY_METHODS)) {
+      for (const method of methods) {
+        expect(capabilityOf(method), method).toBe(capability);
+        await expect(driver[method](ctx, {}, {}), method).rejects.toThrow(NotSupportedError);
+      }
+    }
+    expect(capabilityOf('spawn')).toBeNull();
   });
 
   it('instanceExists defaults to the uuid list', async () => {
