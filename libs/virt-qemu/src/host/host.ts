@@ -105,22 +105,28 @@ export class QemuHost {
   async register(dir: InstanceDir, record: InstanceRecord): Promise<Guest> {
     await dir.create();
     await dir.writeRecord(record);
-    const guest = new Guest(dir, record, this.context);
-    this.guests.set(dir.uuid, guest);
+    return this.track(new Guest(dir, record, this.context));
+  }
+
+  /**
+   * Keep `guest` as this host's object for its uuid. QEMU serves one QMP client at a time, so
+   * there must be one Guest (one connection) per running QEMU.
+   */
+  track(guest: Guest): Guest {
+    this.guests.set(guest.uuid, guest);
     return guest;
   }
 
-  /** The Guest of an instance this host owns; GuestNotFound otherwise. */
+  /** The Guest of an instance this host owns (or runs as a migration target); GuestNotFound otherwise. */
   async guest(uuid: string): Promise<Guest> {
     const known = this.guests.get(uuid);
-    if (known && known.dir.exists()) return known;
-    if (known) this.forget(uuid); // cleaned up since
     const dir = this.instanceDir(uuid);
     const record = await dir.readRecord();
+    // A cached guest stays ours while we own its record or run its QEMU (migration target).
+    if (known && record && (record.host === this.hostName || known.isRunning())) return known;
+    if (known) this.forget(uuid); // cleaned up, migrated away or rolled back since
     if (!record || record.host !== this.hostName) throw new GuestNotFound({ uuid });
-    const guest = new Guest(dir, record, this.context);
-    this.guests.set(uuid, guest);
-    return guest;
+    return this.track(new Guest(dir, record, this.context));
   }
 
   /** Forget a guest object (after cleanup or once it migrated away). */

@@ -42,7 +42,7 @@ export async function createMigrationTarget(
   const record: InstanceRecord = { ...source, host: host.hostName, powerState: 'paused' };
   if (options.sharedStorage) {
     // The record on disk stays the source's until finishIncoming takes it over.
-    return { guest: new Guest(dir, record, host.context), sharedStorage: true, mirrorSync: undefined };
+    return { guest: host.track(new Guest(dir, record, host.context)), sharedStorage: true, mirrorSync: undefined };
   }
   if (dir.exists()) throw new GuestAlreadyExists({ uuid: source.config.uuid });
   const base = source.baseImage && existsSync(source.baseImage) ? source.baseImage : undefined;

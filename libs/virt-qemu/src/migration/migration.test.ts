@@ -35,7 +35,8 @@ describe('live migration (fake QEMU)', () => {
     const endpoint = await prepareIncoming(target);
     expect(endpoint.nbd).toMatchObject({ host: '127.0.0.1', exportName: 'disk0' });
     const progress: MigrationProgress[] = [];
-    const result = await migrateLive(guest, { endpoint, onProgress: (p) => progress.push(p) });
+    qemu.server(guest.runningPid()!).vm.options.migrationStepMs = 20; // several polls per step
+    const result = await migrateLive(guest, { endpoint, pollMs: 5, onProgress: (p) => progress.push(p) });
     expect(result).toMatchObject({ blockMigrated: true, downtimeMs: 3 });
     expect(progress.some((p) => p.status === 'active' && p.remainingBytes > 0)).toBe(true);
     await finishIncoming(target);
