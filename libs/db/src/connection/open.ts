@@ -48,11 +48,11 @@ export function knexConfigFor(parsed: ParsedDbUrl, opts: OpenOptions = {}): Knex
         client: SqliteClient,
         connection: { filename: parsed.filename },
         useNullAsDefault: true,
-        // One connection: better-sqlite3 is synchronous, and ':memory:' lives in its connection.
+        // One connection: better-sqlite3 is synchronous, and ':memory:' lives in its
+        // connection (min 1 keeps the pool from reaping it when idle).
         pool: {
           min: 1,
           max: 1,
-          idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
           afterCreate: (conn: SqliteConnectionLike, done: (err: Error | null, conn: unknown) => void) => {
             try {
               if (parsed.filename !== ':memory:') conn.pragma('journal_mode = WAL');
