@@ -1,0 +1,89 @@
+// SecurityGroupRule(+List): one rule of a group, opening a port range either to a CIDR or to
+// the members of a grantee group. Drivers' firewalls read them per group.
+import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
+import type { RequestContext } from './context.js';
+import type { DbSecurityGroupRuleRow } from './db-api.js';
+import { localDb } from './local.js';
+import { changedColumns, fromRow, makeList, persistentFields, setFromRow } from './persistent.js';
+import { objectRegistry } from './registry.js';
+import { SecurityGroup } from './security-group.js';
+
+export class SecurityGroupRule extends objectBase({
+  registry: objectRegistry,
+  name: 'SecurityGroupRule',
+  version: '1.0',
+  history: { '1.0': 'release 1: id (read-only), protocol, from_port, to_port, cidr, parent_group, grantee_group; create' },
+  fields: {
+    id: f.integer().readOnly(),
+    protocol: f.string().nullable(),
+    from_port: f.integer().nullable(),
+    to_port: f.integer().nullable(),
+    cidr: f.ipNetwork().nullable(),
+    parent_group: f.object(SecurityGroup).nullable(),
+    grantee_group: f.object(SecurityGroup).nullable(),
+    ...persistentFields,
+  },
+}) {
+  static remotable = ['create'];
+  static remotableClass = ['getById'];
+
+  static async getById(ctx: RequestContext, id: number): Promise<SecurityGroupRule> {
+    const { db, dctx } = localDb(ctx, 'SecurityGroupRule.getById');
+    return ruleFromRow(ctx, await db.security_group_rule_get(dctx, id));
+  }
+
+  /** The groups travel as objects; the table stores their ids. */
+  async create(): Promise<void> {
+    if (this.obj_attr_is_set('id')) throw new ObjectActionError({ action: 'create', reason: 'already created' });
+    if (!this.obj_attr_is_set('parent_group') || !this.parent_group) {
+      throw new ObjectActionError({ action: 'create', reason: 'a rule needs its parent_group' });
+    }
+    const values = { ...changedColumns(this), parent_group_id: this.parent_group.id } as Record<string, unknown> & { parent_group_id: number };
+    if (this.obj_attr_is_set('grantee_group')) values.group_id = this.grantee_group?.id ?? null;
+    const { db, dctx } = localDb(this.obj_context, 'SecurityGroupRule.create');
+    hydrate(this, await db.security_group_rule_create(dctx, values));
+  }
+}
+
+function hydrate(rule: SecurityGroupRule, row: DbSecurityGroupRuleRow): SecurityGroupRule {
+  const ctx = rule.obj_context;
+  setFromRow(rule, row);
+  rule.parent_group = row.parent_group ? fromRow(SecurityGroup, ctx, row.parent_group) : null;
+  rule.grantee_group = row.grantee_group ? fromRow(SecurityGroup, ctx, row.grantee_group) : null;
+  rule.obj_reset_changes();
+  return rule;
+}
+
+function ruleFromRow(ctx: RequestContext, row: DbSecurityGroupRuleRow): SecurityGroupRule {
+  return hydrate(new SecurityGroupRule(null, ctx), row);
+}
+
+export class SecurityGroupRuleList extends objectListBase({
+  registry: objectRegistry,
+  name: 'SecurityGroupRuleList',
+  version: '1.0',
+  history: { '1.0': 'release 1: SecurityGroupRule 1.0; getBySecurityGroupId, getByInstance' },
+  child: SecurityGroupRule,
+  childVersions: { '1.0': '1.0' },
+}) {
+  static remotableClass = ['getBySecurityGroupId', 'getByInstance'];
+
+  /** The rules whose parent is the group. */
+  static async getBySecurityGroupId(ctx: RequestContext, securityGroupId: number): Promise<SecurityGroupRuleList> {
+    const { db, dctx } = localDb(ctx, 'SecurityGroupRuleList.getBySecurityGroupId');
+    const rows = await db.security_group_rule_get_by_security_group(dctx, securityGroupId);
+    return makeList(SecurityGroupRuleList, ctx, rows.map((r) => ruleFromRow(ctx, r)));
+  }
+
+  /** Same, for a group object the caller holds (one remote call, by id). */
+  static getBySecurityGroup(ctx: RequestContext, group: SecurityGroup): Promise<SecurityGroupRuleList> {
+    return SecurityGroupRuleList.getBySecurityGroupId(ctx, group.id);
+  }
+
+  /** The rules of every group the instance belongs to. */
+  static async getByInstance(ctx: RequestContext, instanceUuid: string): Promise<SecurityGroupRuleList> {
+    const { db, dctx } = localDb(ctx, 'SecurityGroupRuleList.getByInstance');
+    const rows = await db.security_group_rule_get_by_instance(dctx, instanceUuid);
+    return makeList(SecurityGroupRuleList, ctx, rows.map((r) => ruleFromRow(ctx, r)));
+  }
+}
