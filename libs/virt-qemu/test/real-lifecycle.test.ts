@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { collectDiagnostics, procfsProcesses, QemuHost, readConsoleTail } from '../src/index.js';
+import { runCommand } from '../src/host/run-command.js';
 import { describeWithQemu, RealHosts, TEST_TIMEOUTS, uuid } from './real-qemu.js';
 
 const hosts = new RealHosts();
@@ -91,6 +93,16 @@ describeWithQemu('real QEMU: guest lifecycle', () => {
     for (const f of found) await f.guest.cleanup();
     expect(procfsProcesses.isAlive(pid)).toBe(false);
     expect(await second.listRecords()).toEqual([]);
+  });
+
+  it('creates the root disk as a qcow2 overlay on a base image, or blank at the flavor size', async () => {
+    const host = hosts.host({ hostName: 'node-e' });
+    const base = join(hosts.tempDir('vq-base-'), 'base.raw');
+    await runCommand('qemu-img', ['create', '-q', '-f', 'raw', base, String(32 << 20)]);
+    const overlay = await host.createGuest(spec(6), { baseImage: { path: base }, sizeBytes: 64 << 20 });
+    expect(await host.images.info(overlay.dir.disk)).toMatchObject({ format: 'qcow2', virtualSizeBytes: 64 << 20, backingFile: base });
+    const blank = await host.createGuest(spec(7), { sizeBytes: 48 << 20 });
+    expect(await host.images.info(blank.dir.disk)).toMatchObject({ format: 'qcow2', virtualSizeBytes: 48 << 20, backingFile: undefined });
   });
 
   it('reports host resources', async () => {
