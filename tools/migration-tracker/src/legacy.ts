@@ -24,6 +24,9 @@ export function docCarrier(decl: ts.Node): ts.Node {
   return n;
 }
 
+const VALUE_HOLDER = ts.SymbolFlags.Variable | ts.SymbolFlags.Property;
+const CALLABLE_DECLARATION = ts.SymbolFlags.Function | ts.SymbolFlags.Method | ts.SymbolFlags.Class | ts.SymbolFlags.Accessor;
+
 export function hasLegacyTag(decl: ts.Node): boolean {
   return ts.getJSDocTags(decl).some((tag) => tag.tagName.text === LEGACY_TAG);
 }
@@ -102,7 +105,11 @@ export class DeclarationGraph {
     const out = new Set<ts.Node>();
     const symbol = referencedSymbol(this.checker, node);
     for (const d of symbol?.declarations ?? []) out.add(d);
-    if (call !== undefined) {
+    // The signature only adds something when the callee is a value holding a function (a
+    // variable, parameter or property typed by a method's type); resolving it checks every
+    // argument, which is the expensive part of a scan, so methods and functions skip it.
+    const needsSignature = symbol === undefined || (symbol.flags & VALUE_HOLDER && !(symbol.flags & CALLABLE_DECLARATION));
+    if (call !== undefined && needsSignature) {
       const decl = this.checker.getResolvedSignature(call)?.declaration;
       if (decl !== undefined && !ts.isJSDocSignature(decl)) out.add(docCarrier(decl));
     }
