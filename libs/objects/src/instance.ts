@@ -29,7 +29,7 @@ export interface InstanceSaveOptions {
    */
   readonly expectedTaskState?: TaskState | null | readonly (TaskState | null)[];
   /** As expectedTaskState, for vm_state (UnexpectedVMStateError). */
-  readonly expectedVmState?: VmState | readonly VmState[];
+  readonly expectedVmState?: VmState | null | readonly (VmState | null)[];
 }
 
 const str = () => f.string().nullable();

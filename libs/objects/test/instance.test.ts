@@ -1,11 +1,13 @@
 import { ObjectActionError } from '@novakit/versioned-objects';
 import { describe, expect, it } from 'vitest';
 import {
+  DBNotAllowed,
   Flavor,
   Instance,
   InstanceFault,
   InstanceInfoCache,
   InstanceNotFound,
+  RequestContext,
   SAMPLE_NETWORK_INFO,
   SecurityGroup,
   SecurityGroupList,
@@ -271,6 +273,12 @@ describe.each(MODES)('Instance (%s)', (mode) => {
       if (mode === 'remote') expect(env.callNames()).toEqual(['Instance.getByUuid']);
     });
 
+    it('a context with neither a DB API nor an indirection API cannot run them', async () => {
+      const inst = new Instance({ uuid: uuid() }, RequestContext.create());
+      await expect(inst.obj_load_attr('metadata')).rejects.toThrow(DBNotAllowed);
+      await expect(inst.obj_load_attr('metadata')).rejects.toThrow(/Instance.getByUuid needs the database/);
+    });
+
     it('refuses fields that are not lazy', async () => {
       const inst = new Instance({ uuid: uuid() }, env.ctx);
       await expect(inst.obj_load_attr('host')).rejects.toThrow(/not lazy-loadable/);
@@ -287,6 +295,9 @@ describe.each(MODES)('Instance (%s)', (mode) => {
       await expect(Instance.getByUuid(env.ctx, made.uuid)).rejects.toThrow(InstanceNotFound);
       const ghost = await Instance.getByUuid(env.context({ read_deleted: 'yes' }), made.uuid, { expectedAttrs: [] });
       expect(ghost.deleted).toBe(true);
+      // A deleted instance still lazy-loads (its system metadata stays, for usage audits).
+      await inst.obj_load_attr('system_metadata');
+      expect(inst.system_metadata).toEqual({});
     });
 
     it('refuses to delete an unhosted instance that got a host meanwhile', async () => {
