@@ -139,7 +139,8 @@ export class RpcClient<Ctx = RequestContext> {
     if (s.fanout) throw new InvalidTarget({ reason: 'A call cannot be used with fanout', target: formatTarget(s) });
     const dest = this.destination();
     const { wireArgs, context } = this.serialize(ctx, args);
-    await this.checkCap();
+    const capCheck = this.checkCap();
+    if (capCheck) await capCheck;
     const deadline = Date.now() + s.timeoutMs;
     const waiter = ReplyWaiter.for(this.transport);
     const msgId = uuidHex();
@@ -180,7 +181,8 @@ export class RpcClient<Ctx = RequestContext> {
     const s = this.settings;
     const dest = this.destination();
     const { wireArgs, context } = this.serialize(ctx, args);
-    await this.checkCap();
+    const capCheck = this.checkCap();
+    if (capCheck) await capCheck;
     const body = encodeRequest(
       { method, args: wireArgs, namespace: s.namespace, version: s.version, uniqueId: uuidHex(), context },
       this.transport.maxMessageBytes,
@@ -200,9 +202,14 @@ export class RpcClient<Ctx = RequestContext> {
     return { wireArgs, context: this.shared.serializer.serializeContext(ctx) };
   }
 
-  private async checkCap(): Promise<void> {
-    const pending = this.shared.cap.get();
-    const cap = typeof pending === 'object' ? await pending : pending;
+  /** Synchronous unless the cap comes from a provider not asked yet. */
+  private checkCap(): void | Promise<void> {
+    const cap = this.shared.cap.get();
+    if (typeof cap === 'object') return cap.then((c) => this.compareCap(c));
+    this.compareCap(cap);
+  }
+
+  private compareCap(cap: string | undefined): void {
     const version = this.settings.version ?? null;
     if (!versionIsCompatible(cap, version)) throw new RPCVersionCapError({ version, versionCap: cap! });
   }

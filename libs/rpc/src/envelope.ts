@@ -23,21 +23,24 @@ export function encodeEnvelope(message: Record<string, unknown>, maxBytes: numbe
  */
 export function decodeEnvelope(body: Buffer, maxBytes: number): Record<string, unknown> {
   if (body.length > maxBytes) throw new MessageTooLarge({ size: body.length, limit: maxBytes });
-  const outer = parseObject(body.toString('utf8'), 'body');
-  if (!Object.hasOwn(outer, VERSION_KEY) || !Object.hasOwn(outer, MESSAGE_KEY)) return outer;
+  const text = body.toString('utf8');
+  // The outer object of an envelope is only read for its two keys, so it needs no
+  // sanitising; a message without envelope is the message itself and does.
+  const outer = parseObject(text, 'body', JSON.parse);
+  if (!Object.hasOwn(outer, VERSION_KEY) || !Object.hasOwn(outer, MESSAGE_KEY)) return parseObject(text, 'body', safeJsonParse);
   const version = outer[VERSION_KEY];
   if (!isValidVersion(version) || !versionIsCompatible(ENVELOPE_VERSION, version)) {
     throw new UnsupportedRpcEnvelopeVersion({ version: String(version) });
   }
   const inner = outer[MESSAGE_KEY];
   if (typeof inner !== 'string') throw new InvalidMessage({ reason: `${MESSAGE_KEY} is not a string` });
-  return parseObject(inner, MESSAGE_KEY);
+  return parseObject(inner, MESSAGE_KEY, safeJsonParse);
 }
 
-function parseObject(text: string, what: string): Record<string, unknown> {
+function parseObject(text: string, what: string, parse: (text: string) => unknown): Record<string, unknown> {
   let value: unknown;
   try {
-    value = safeJsonParse(text);
+    value = parse(text);
   } catch (err) {
     throw new InvalidMessage({ reason: `${what} is not JSON (${(err as Error).message})` });
   }

@@ -39,6 +39,8 @@ export class AmqpTransport implements Transport {
   closed = false;
   private conn: ChannelModel | undefined;
   private channels: Partial<Record<ChannelKind, Promise<Channel>>> = {};
+  /** The same channels once open: the hot path publishes without awaiting anything. */
+  private openChannels: Partial<Record<ChannelKind, Channel>> = {};
   private readonly declaredExchanges = new Set<string>();
   private readonly subs = new Set<AmqpSubscription>();
   private readyWaiters = new Set<() => void>();
@@ -83,6 +85,7 @@ export class AmqpTransport implements Transport {
       : [dest.exchange, 'topic' as const, dest.server ? `${dest.topic}.${dest.server}` : dest.topic];
     const props: Options.Publish =
       opts.expirationMs === undefined ? BASE_PROPERTIES : { ...BASE_PROPERTIES, expiration: String(Math.max(1, Math.ceil(opts.expirationMs))) };
+    if (!opts.confirm && type === 'topic' && this.declaredExchanges.has(exchange) && (await this.tryWrite('plain', exchange, routingKey, body, props))) return;
     for (;;) {
       const ch = await this.channel(opts.confirm ? 'confirm' : 'plain', opts.deadline);
       try {
@@ -106,6 +109,7 @@ export class AmqpTransport implements Transport {
   async publishReply(replyQueue: string, body: Buffer, deadline: number): Promise<void> {
     // mandatory: a reply to a vanished queue comes back as basic.return and is logged.
     const props = { ...BASE_PROPERTIES, mandatory: true };
+    if (await this.tryWrite('plain', '', replyQueue, body, props)) return this.replies.sent(replyQueue, body);
     for (;;) {
       const ch = await this.channel('plain', deadline);
       try {
@@ -219,6 +223,7 @@ export class AmqpTransport implements Transport {
     if (this.conn !== conn) return;
     this.conn = undefined;
     this.channels = {};
+    this.openChannels = {};
     this.declaredExchanges.clear();
     this.replies.connectionLost();
     for (const sub of this.subs) sub.detach();
@@ -297,9 +302,11 @@ export class AmqpTransport implements Transport {
   }
 
   private watchChannel(ch: Channel, kind: ChannelKind, pending: Promise<Channel>): void {
+    if (this.channels[kind] === pending) this.openChannels[kind] = ch;
     ch.on('error', (err: Error) => this.logger.warn({ err, kind }, 'AMQP channel error'));
     ch.on('close', () => {
       if (this.channels[kind] === pending) delete this.channels[kind];
+      if (this.openChannels[kind] === ch) delete this.openChannels[kind];
     });
     ch.on('return', (msg: { fields: { routingKey: string } }) => {
       this.logger.warn({ reply_q: msg.fields.routingKey }, 'reply queue does not exist; reply dropped');
@@ -314,18 +321,20 @@ export class AmqpTransport implements Transport {
     if (type === 'topic') this.declaredExchanges.add(name);
   }
 
+  /** Publishes on an already open channel; false (nothing sent) when there is none or it just died. */
+  private tryWrite(kind: ChannelKind, exchange: string, routingKey: string, body: Buffer, props: Options.Publish): boolean | Promise<boolean> {
+    const ch = this.openChannels[kind];
+    if (!ch) return false;
+    try {
+      if (ch.publish(exchange, routingKey, body, props)) return true;
+    } catch {
+      return false;
+    }
+    return drained(ch).then(() => true);
+  }
+
   private async write(ch: Channel, exchange: string, routingKey: string, body: Buffer, props: Options.Publish): Promise<void> {
-    if (ch.publish(exchange, routingKey, body, props)) return;
-    // Socket buffer full: wait for it to drain (or for the channel to die) before going on.
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        ch.off('drain', done);
-        ch.off('close', done);
-        resolve();
-      };
-      ch.on('drain', done);
-      ch.on('close', done);
-    });
+    if (!ch.publish(exchange, routingKey, body, props)) await drained(ch);
   }
 
   private publishConfirmed(
@@ -356,6 +365,19 @@ export class AmqpTransport implements Transport {
       }
     });
   }
+}
+
+/** Socket buffer full: wait for it to drain (or for the channel to die) before going on. */
+function drained(ch: Channel): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      ch.off('drain', done);
+      ch.off('close', done);
+      resolve();
+    };
+    ch.on('drain', done);
+    ch.on('close', done);
+  });
 }
 
 function sleep(ms: number): Promise<void> {
