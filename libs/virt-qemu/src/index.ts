@@ -124,7 +124,13 @@ export {
   type IncomingEndpoint,
   type MigrationTarget,
 } from './migration/destination.js';
-export { migrateLive, type LiveMigrationOptions, type LiveMigrationResult } from './migration/source.js';
+export {
+  describeForMigration,
+  migrateLive,
+  type LiveMigrationOptions,
+  type LiveMigrationResult,
+  type MigrationSourceInfo,
+} from './migration/source.js';
 export { pollMigration, type MigrationProgress, type PollMigrationOptions } from './migration/progress.js';
 export { checkSharedStorageProbe, createSharedStorageProbe, removeSharedStorageProbe } from './migration/shared-storage.js';
 

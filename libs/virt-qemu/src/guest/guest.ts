@@ -143,7 +143,10 @@ export class Guest {
    */
   async powerOff(timeoutMs = this.ctx.timeouts.cleanShutdownMs): Promise<{ clean: boolean }> {
     let clean = false;
-    if (this.isRunning() && timeoutMs > 0) clean = await this.shutdownCleanly(await this.qmp(), timeoutMs);
+    if (this.isRunning() && timeoutMs > 0) {
+      // A monitor that fails here must not keep the guest up: terminate() uses signals then.
+      clean = await this.qmp().then((qmp) => this.shutdownCleanly(qmp, timeoutMs)).catch(() => false);
+    }
     await this.terminate();
     await this.updateRecord({ powerState: 'shutoff' });
     return { clean };

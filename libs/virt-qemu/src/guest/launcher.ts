@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { HostToolUnavailable } from '../errors.js';
 
 export interface LaunchSpec {
   binary: string;
@@ -35,7 +36,7 @@ export const detachedLauncher: QemuLauncher = {
       child.unref();
       return new Promise((resolve, reject) => {
         child.once('spawn', () => resolve({ pid: child.pid!, exited }));
-        child.once('error', reject);
+        child.once('error', (err: NodeJS.ErrnoException) => reject(new HostToolUnavailable({ tool: spec.binary, reason: err.code ?? err.message })));
       });
     } finally {
       closeSync(log);

@@ -11,6 +11,8 @@
  */
 import { MigrationFailed } from '../errors.js';
 import type { Guest } from '../guest/guest.js';
+import type { InstanceRecord } from '../guest/instance-dir.js';
+import type { ImageTool } from '../host/images.js';
 import type { QmpClient } from '../qmp/client.js';
 import type { IncomingEndpoint } from './destination.js';
 import { MIRROR_NODE } from './destination.js';
@@ -34,6 +36,17 @@ export interface LiveMigrationResult {
   downtimeMs: number;
   transferredBytes: number;
   blockMigrated: boolean;
+}
+
+/** What the destination needs from the source to lay out the instance (goes in migrate_data). */
+export interface MigrationSourceInfo {
+  record: InstanceRecord;
+  rootDiskSizeBytes: number;
+}
+
+export async function describeForMigration(guest: Guest, images: ImageTool): Promise<MigrationSourceInfo> {
+  const info = await images.info(guest.dir.disk);
+  return { record: guest.record, rootDiskSizeBytes: info.virtualSizeBytes };
 }
 
 const MIRROR_JOB = 'mig-disk0';

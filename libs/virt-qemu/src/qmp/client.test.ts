@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeQmpServer } from '../testing/fake-qmp-server.js';
 import { QmpClient } from './client.js';
+import type { QmpSocket } from './socket.js';
 
 let dir: string;
 let server: FakeQmpServer;
@@ -119,6 +120,36 @@ describe('QmpClient commands', () => {
     await c.execute('quit');
     await expect(shutdown).resolves.toMatchObject({ data: { reason: 'host-qmp-quit' } });
     await expect(closed).resolves.toMatchObject({ name: 'QmpConnectionClosed' });
+  });
+});
+
+describe('QmpClient over any QmpSocket', () => {
+  it('reassembles messages split across chunks and splits several per chunk', async () => {
+    const handlers: Record<string, ((arg: any) => void)[]> = {};
+    const written: string[] = [];
+    const socket: QmpSocket = {
+      write: (data: string) => written.push(data),
+      on: (event: string, listener: (arg: any) => void) => (handlers[event] ??= []).push(listener),
+      destroy: () => {},
+    };
+    const emit = (chunk: string) => handlers.data?.forEach((h) => h(chunk));
+    const connecting = QmpClient.handshake(socket, { label: 'in-memory' });
+    emit('{"QMP": {"version": {"qemu": {"major": 7, "minor": 2, "micro": 22}, "package": ""}, "capa');
+    emit('bilities": []}}\r\n');
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(written[0]!)).toMatchObject({ execute: 'qmp_capabilities', id: '1' });
+    emit('{"return": {}, "id": "1"}\r\n');
+    const c = await connecting;
+    const status = c.execute('query-status');
+    const events: string[] = [];
+    c.onEvent((e) => events.push(e.event));
+    const ts = '"timestamp": {"seconds": 1, "microseconds": 2}';
+    emit(`{"event": "STOP", ${ts}}\r\n{"return": {"status": "paused", "running": false}, "id": "2"}\r\n{"event": "RE`);
+    await expect(status).resolves.toEqual({ status: 'paused', running: false });
+    emit(`SUME", ${ts}}\r\n`);
+    expect(events).toEqual(['STOP', 'RESUME']);
+    handlers.close?.forEach((h) => h(undefined));
+    await expect(c.execute('query-status')).rejects.toMatchObject({ name: 'QmpConnectionClosed' });
   });
 });
 
