@@ -3,7 +3,7 @@
 // device name and, for attached volumes, the connection info the driver used.
 import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
 import type { RequestContext } from './context.js';
-import type { DbBlockDeviceMappingRow } from './db-api.js';
+import type { DbBlockDeviceMappingRow, ObjectsDbApi, ObjectsDbContext } from './db-api.js';
 import { hydrateInstance } from './instance-rows.js';
 import { Instance } from './instance.js';
 import { localDb } from './local.js';
@@ -105,7 +105,7 @@ export class BlockDeviceMapping extends objectBase({
 
   private async write(
     action: 'create' | 'updateOrCreate',
-    run: (db: ReturnType<typeof localDb>['db'], dctx: ReturnType<typeof localDb>['dctx'], values: Record<string, unknown>) => Promise<DbBlockDeviceMappingRow>,
+    run: (db: ObjectsDbApi, dctx: ObjectsDbContext, values: Record<string, unknown>) => Promise<DbBlockDeviceMappingRow>,
   ): Promise<void> {
     if (this.obj_attr_is_set('id')) throw new ObjectActionError({ action, reason: 'already created' });
     // The instance is never written through its BDM (Nova's rule); the mapping names it by uuid.
