@@ -1,0 +1,55 @@
+// terminate_instance (Nova's _delete_instance / _shutdown_instance): destroy on the
+// hypervisor, forget volume mappings and the network, then soft-delete the record.
+import { BlockDeviceMappingList, PowerState, TaskState, VmState, type Instance, type RequestContext } from '@novakit/objects';
+import { legacyBlockDeviceInfo } from '../../legacy/block-device-info.js';
+import { driverDestroy } from '../../legacy/lifecycle.js';
+import { driverVolumeConnector } from '../../legacy/volumes.js';
+import type { ManagerEnv } from '../env.js';
+import { networkInfoOf } from '../instance-data.js';
+import { setNetworkInfo } from '../network.js';
+import { instanceOperation } from '../operation.js';
+
+/** A delete may interrupt these (a stuck build or power action); never a migration or another delete. */
+const DELETABLE_FROM: readonly (TaskState | null)[] = [
+  null,
+  TaskState.SCHEDULING,
+  TaskState.NETWORKING,
+  TaskState.BLOCK_DEVICE_MAPPING,
+  TaskState.SPAWNING,
+  TaskState.REBOOTING,
+  TaskState.REBOOTING_HARD,
+  TaskState.REBOOT_PENDING,
+  TaskState.REBOOT_STARTED,
+  TaskState.REBOOT_PENDING_HARD,
+  TaskState.REBOOT_STARTED_HARD,
+  TaskState.POWERING_OFF,
+  TaskState.POWERING_ON,
+];
+
+export async function terminateInstance(env: ManagerEnv, ctx: RequestContext, instance: Instance): Promise<void> {
+  await instanceOperation(
+    env,
+    ctx,
+    instance,
+    { event: 'compute_terminate_instance', action: 'delete', taskState: TaskState.DELETING, claimFrom: DELETABLE_FROM, vmStateOnError: VmState.ERROR },
+    async (scope) => {
+      const networkInfo = await networkInfoOf(instance);
+      const blockDeviceInfo = await legacyBlockDeviceInfo(env, ctx, instance.uuid, instance.root_device_name);
+      await driverDestroy(env, ctx, instance, { networkInfo, blockDeviceInfo, destroyDisks: true });
+      const bdms = await BlockDeviceMappingList.getByInstanceUuid(ctx, instance.uuid);
+      if (bdms.volumeBdms().length > 0) {
+        // Nova terminates each volume's export for this host; the stand-in volume service needs only the log.
+        const connector = await driverVolumeConnector(env, ctx, instance);
+        scope.log.info({ connector_host: connector.host, volumes: bdms.volumeBdms().map((b) => b.volume_id) }, 'volume connections terminated');
+      }
+      for (const bdm of bdms.objects) await bdm.destroy();
+      await setNetworkInfo(instance, []);
+      await scope.step(null, (i) => {
+        i.vm_state = VmState.DELETED;
+        i.power_state = PowerState.NOSTATE;
+        i.terminated_at = new Date();
+      });
+      await instance.destroy();
+    },
+  );
+}
