@@ -26,7 +26,7 @@ function tsWidget(): Widget {
   });
 }
 
-describe.runIf(enabled)('interop with oslo.versionedobjects 3.0.1', () => {
+describe.runIf(enabled)('interop with oslo.versionedobjects 3.0.1', { timeout: 60_000 }, () => {
   it('Python primitives load here with equal data and equal changes, at every version', () => {
     const cases = python('dump') as Array<{ case: string; primitive: Record<string, unknown> }>;
     expect(cases.length).toBe(7);
