@@ -136,7 +136,8 @@ export function slotsOf(types: InstanceTypes, decls: readonly ts.Node[]): Instan
 }
 
 export function slotLabel(slot: InstanceSlot): string {
-  return slot.property === undefined ? `\`${slot.parameter}\`` : `\`${slot.parameter}.${slot.property}\``;
+  const holder = slot.property === undefined ? slot.parameter : `${slot.parameter}.${slot.property}`;
+  return slot.callbackParameter === undefined ? `\`${holder}\`` : `the \`${slot.callbackParameter}\` parameter of callback \`${holder}\``;
 }
 
 /** Reads the contract; returns undefined (with error problems) when it cannot be used. */

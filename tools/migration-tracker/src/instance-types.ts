@@ -11,6 +11,8 @@ export interface InstanceSlot {
   parameter: string;
   /** Set when the instance is a property of an options-object parameter. */
   property?: string;
+  /** Set when the instance is a parameter of a callback (`postMethod(ctx, instance, …)`). */
+  callbackParameter?: string;
   kind: 'legacy' | 'object';
   /** The parameter or property declaration (for evidence). */
   node: ts.Node;
@@ -83,6 +85,19 @@ export class InstanceTypes {
    */
   slots(decl: ts.SignatureDeclaration): InstanceSlot[] {
     const out: InstanceSlot[] = [];
+    const inProgram = (node: ts.Node | undefined, fallback: ts.Node): ts.Node =>
+      node !== undefined && !node.getSourceFile().isDeclarationFile ? node : fallback;
+    /** Legacy parameters of a function type: a callback the driver calls with a dict. */
+    const callbackSlots = (type: ts.Type, base: Omit<InstanceSlot, 'kind' | 'node' | 'callbackParameter'>): void => {
+      for (const sig of this.checker.getNonNullableType(type).getCallSignatures()) {
+        for (const p of sig.getParameters()) {
+          const pDecl = p.valueDeclaration ?? p.declarations?.[0];
+          if (this.classify(this.checker.getTypeOfSymbolAtLocation(p, pDecl ?? decl)) === 'legacy') {
+            out.push({ ...base, callbackParameter: p.name, kind: 'legacy', node: inProgram(pDecl, base.parameterNode) });
+          }
+        }
+      }
+    };
     decl.parameters.forEach((param, index) => {
       if (param.dotDotDotToken !== undefined) return;
       const parameter = ts.isIdentifier(param.name) ? param.name.text : `#${index}`;
@@ -94,13 +109,19 @@ export class InstanceTypes {
       }
       if (kind === 'any') return;
       const plain = this.checker.getNonNullableType(type);
-      if (!(plain.flags & ts.TypeFlags.Object) || plain.getCallSignatures().length > 0 || this.checker.isArrayType(plain)) return;
+      if (plain.getCallSignatures().length > 0) {
+        callbackSlots(plain, { index, parameter, parameterNode: param });
+        return;
+      }
+      if (!(plain.flags & ts.TypeFlags.Object) || this.checker.isArrayType(plain)) return;
       for (const prop of this.checker.getPropertiesOfType(plain)) {
-        const propKind = this.classify(this.checker.getTypeOfSymbolAtLocation(prop, param));
+        const propType = this.checker.getTypeOfSymbolAtLocation(prop, param);
+        const propKind = this.classify(propType);
+        const propDecl = prop.valueDeclaration ?? prop.declarations?.[0];
         if (propKind === 'legacy' || propKind === 'object') {
-          const propDecl = prop.valueDeclaration ?? prop.declarations?.[0];
-          const inProgram = propDecl !== undefined && !propDecl.getSourceFile().isDeclarationFile;
-          out.push({ index, parameter, property: prop.name, kind: propKind, node: inProgram ? propDecl : param, parameterNode: param });
+          out.push({ index, parameter, property: prop.name, kind: propKind, node: inProgram(propDecl, param), parameterNode: param });
+        } else if (propKind === 'other') {
+          callbackSlots(propType, { index, parameter, property: prop.name, parameterNode: param });
         }
       }
     });

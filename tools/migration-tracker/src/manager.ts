@@ -34,6 +34,7 @@ function argumentEvidence(
   const target = `${DRIVER_INTERFACE}.${site.method.item.method}`;
   const args = site.call.arguments;
   for (const slot of slots) {
+    if (slot.callbackParameter !== undefined) continue; // the driver passes that one, not the manager
     const spreadAt = args.findIndex(ts.isSpreadElement);
     if (spreadAt !== -1 && spreadAt <= slot.index) {
       out.push({ kind: 'untyped-argument', ...locator.loc(args[spreadAt]!), message: `spread argument: cannot tell what reaches ${slotLabel(slot)} of ${target}` });

@@ -81,3 +81,26 @@ export class Recorder {
     ]);
   });
 });
+
+describe('contract slots', () => {
+  let root = '';
+  afterEach(() => removeCopy(root));
+
+  it('a legacy parameter of a callback in the contract keeps the item legacy', () => {
+    root = copyFixture('basic');
+    edit(root, 'libs/virt-driver/src/compute-driver.ts', (t) =>
+      t.replace(
+        'detachVolume(args: { instance: Instance; mountpoint: string }): Promise<void>;',
+        'detachVolume(args: { instance: Instance; mountpoint: string; onDetached?: (ctx: string, dict: LegacyInstanceDict) => void }): Promise<void>;',
+      ),
+    );
+    const report = scanRepository({ root });
+    const contract = report.workItems.find((w) => w.name === 'detach_volume')!.contract;
+    expect(contract.verdict).toBe('legacy');
+    expect(contract.evidence.map((e) => [e.kind, at(e), e.message])).toEqual([
+      ['contract-param', 'libs/virt-driver/src/compute-driver.ts:16', 'ComputeDriver.detachVolume: the `dict` parameter of callback `args.onDetached` is LegacyInstanceDict'],
+    ]);
+    // The manager passes no callback: its arguments are not blamed for the driver's side.
+    expect(own(cell(report, 'detach_volume', 'compute-manager')).map((e) => e.kind)).toEqual(['legacy-call']);
+  });
+});
