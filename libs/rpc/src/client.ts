@@ -45,30 +45,34 @@ export interface PrepareOptions {
 /** Shared by a client and everything prepared from it, so a cap is resolved once. */
 class CapState {
   private resolved: Promise<string | undefined> | string | undefined;
-  private done = false;
+  private asked = false;
+  private generation = 0;
   constructor(readonly setting: VersionCap) {}
 
   get(): Promise<string | undefined> | string | undefined {
     if (typeof this.setting !== 'function') return this.setting ?? undefined;
-    if (!this.done) {
-      this.done = true;
+    if (!this.asked) {
+      this.asked = true;
+      const generation = this.generation;
       const provider = this.setting;
-      this.resolved = Promise.resolve()
-        .then(provider)
+      const pending = Promise.resolve()
+        .then(() => provider())
         .then((v) => {
-          this.resolved = v ?? undefined;
-          return this.resolved;
+          if (generation === this.generation) this.resolved = v ?? undefined;
+          return v ?? undefined;
         })
         .catch((err: unknown) => {
-          this.done = false;
+          if (generation === this.generation) this.asked = false; // ask again next time
           throw err;
         });
+      this.resolved = pending;
     }
     return this.resolved;
   }
 
   reset(): void {
-    this.done = false;
+    this.generation++;
+    this.asked = false;
     this.resolved = undefined;
   }
 }

@@ -64,24 +64,36 @@ export function defineEndpoint<Ctx = RequestContext>(endpoint: Endpoint<Ctx>): E
   return endpoint;
 }
 
+interface PreparedEndpoint<Ctx> {
+  namespaces: (string | null)[];
+  version: string;
+  methods: Record<string, EndpointMethod<Ctx>>;
+}
+
 export class Dispatcher<Ctx> {
+  private readonly endpoints: PreparedEndpoint<Ctx>[];
+
   constructor(
-    private readonly endpoints: readonly Endpoint<Ctx>[],
+    endpoints: readonly Endpoint<Ctx>[],
     private readonly serializer: Serializer<Ctx>,
   ) {
-    for (const e of endpoints) defineEndpoint(e);
+    this.endpoints = endpoints.map((e) => {
+      defineEndpoint(e);
+      const t = e.target ?? {};
+      return { namespaces: [t.namespace ?? null, ...(t.legacyNamespaces ?? [])], version: t.version ?? '1.0', methods: e.methods };
+    });
   }
 
-  /** Runs the request; resolves to the serialized result, rejects with the error to send back. */
-  /** `log` builds the request's child logger; only called if the handler logs. */
+  /**
+   * Runs the request; resolves to the serialized result, rejects with the error to send
+   * back. `log` builds the request's child logger, only if something logs.
+   */
   async dispatch(req: IncomingRequest, ctx: Ctx, log: () => Logger): Promise<unknown> {
     if (typeof req.method !== 'string') throw new InvalidMessage({ reason: 'method is not a string' });
     const method = req.method;
     let foundCompatible = false;
     for (const endpoint of this.endpoints) {
-      const target = endpoint.target ?? {};
-      const namespaces = [target.namespace ?? null, ...(target.legacyNamespaces ?? [])];
-      if (!namespaces.includes(req.namespace) || !versionIsCompatible(target.version ?? '1.0', req.version)) continue;
+      if (!endpoint.namespaces.includes(req.namespace) || !versionIsCompatible(endpoint.version, req.version)) continue;
       if (Object.hasOwn(endpoint.methods, method) && !method.startsWith('_')) {
         return this.invoke(endpoint.methods[method]!, req, method, ctx, log);
       }
