@@ -205,6 +205,16 @@ export function describeRpcSuite(h: Harness): void {
       expect(await auto.versionCap()).toBe('1.3');
       expect(await auto.call(ctx, 'echo', { arg: 'now' })).toBe('now');
       expect(host.casts).toEqual([]);
+
+      let failures = 1;
+      const flaky = new RpcClient(transport, { topic, version: '1.3' }, {
+        versionCap: () => {
+          if (failures-- > 0) throw new Error('no service versions yet');
+          return '1.3';
+        },
+      });
+      await expect(flaky.call(ctx, 'echo', { arg: 1 })).rejects.toThrow('no service versions yet');
+      expect(await flaky.call(ctx, 'echo', { arg: 2 })).toBe(2);
     });
 
     it('survives malformed, hostile and oversize input', async () => {
