@@ -53,13 +53,14 @@ export function makeHarness(kind: TransportKind, unavailable?: string): Harness 
   };
 }
 
-/** Both harnesses; RabbitMQ's marked unavailable (or throwing, in CI) when it does not answer. */
+/** Both harnesses; RabbitMQ's marked unavailable when it does not answer. */
 export async function harnesses(): Promise<Harness[]> {
   const reason = await probeRabbitMq();
-  if (reason && servicesRequired()) throw new Error(`RabbitMQ required (NOVAKIT_REQUIRE_SERVICES=1) but unavailable: ${reason}`);
-  if (reason) console.log(`[rpc] skipping AMQP tests: ${reason}`);
+  if (reason && !servicesRequired()) console.log(`[rpc] skipping AMQP tests: ${reason}`);
   return [makeHarness('memory'), makeHarness('amqp', reason ?? undefined)];
 }
+
+export { servicesRequired };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -24,7 +24,7 @@ import {
   withArgs,
 } from '../src/index.js';
 import { decodeReply } from '../src/message.js';
-import { eventually, type Harness, quietLogger, sleep } from './harness.js';
+import { eventually, type Harness, quietLogger, servicesRequired, sleep } from './harness.js';
 
 class InstanceNotFound extends Error {
   override readonly name = 'InstanceNotFound';
@@ -75,6 +75,14 @@ const taskEndpoint = defineEndpoint({
 });
 
 export function describeRpcSuite(h: Harness): void {
+  if (h.unavailable !== undefined && servicesRequired()) {
+    describe(`rpc over ${h.kind}`, () => {
+      it('has its service (NOVAKIT_REQUIRE_SERVICES=1)', () => {
+        throw new Error(`${h.kind} transport unavailable: ${h.unavailable}`);
+      });
+    });
+    return;
+  }
   describe.skipIf(h.unavailable !== undefined)(`rpc over ${h.kind}`, () => {
     const servers: RpcServer[] = [];
     const ctx = createRequestContext({ user_id: 'u-1', project_id: 'p-1', roles: ['member'], region: 'r1' });
