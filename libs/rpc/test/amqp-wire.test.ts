@@ -44,7 +44,8 @@ describe.skipIf(reason !== null)('AMQP wire', () => {
     await client.cast(ctx, 'echo', { arg: { x: 1 } });
     await client.prepare({ server: 'host1' }).cast(ctx, 'echo', { arg: { x: 1 } });
     await client.prepare({ fanout: true }).cast(ctx, 'echo', { arg: { x: 2 } });
-    await client.prepare({ timeoutMs: 300 }).call(ctx, 'echo', { arg: { x: 1 } }).catch(() => undefined);
+    // Nobody answers; the request is read from the spy queue before it expires.
+    const unanswered = client.prepare({ timeoutMs: 2000 }).call(ctx, 'echo', { arg: { x: 1 } }).catch(() => undefined);
 
     const got = async (q: string): Promise<amqp.GetMessage> => {
       const end = Date.now() + 3000;
@@ -64,7 +65,7 @@ describe.skipIf(reason !== null)('AMQP wire', () => {
       return { content_type: contentType, content_encoding: contentEncoding, delivery_mode: deliveryMode, priority, application_headers: headers, ...(expiration ? { expiration } : {}) };
     };
     expect(props(cast)).toEqual(capture.cast.properties);
-    expect(props(call)).toEqual({ ...capture.call.properties, expiration: '300' });
+    expect(props(call)).toEqual({ ...capture.call.properties, expiration: '2000' });
     expect([cast.fields.exchange, cast.fields.routingKey]).toEqual([exchange, topic]);
     expect([toServer.fields.exchange, toServer.fields.routingKey]).toEqual([exchange, `${topic}.host1`]);
     expect([fanout.fields.exchange, fanout.fields.routingKey]).toEqual([`${topic}_fanout`, '']);
@@ -74,6 +75,26 @@ describe.skipIf(reason !== null)('AMQP wire', () => {
     // The reply queue was declared as oslo declares it (x-expires 30 min): re-asserting it so passes.
     await ch.assertQueue(inner._reply_q, { durable: false, autoDelete: false, arguments: { 'x-expires': 1_800_000 } });
     await ch.close();
+    await unanswered;
+  }, 20_000);
+
+  it('declares its exchange again when it was deleted behind its back', async () => {
+    const t = uniqueName('gone');
+    const ch = await conn.createChannel();
+    ch.on('error', () => undefined); // the 404 below closes it
+    await ch.assertQueue(t, { durable: false, autoDelete: false });
+    const client = new RpcClient(transport, { topic: t }, { timeoutMs: 5000 });
+    await client.cast(createRequestContext(), 'x');
+    await ch.deleteExchange(exchange);
+    await ch.bindQueue(t, exchange, t).catch(() => undefined); // exchange gone: 404
+    await client.cast(createRequestContext(), 'y');
+    const ch2 = await conn.createChannel();
+    await ch2.bindQueue(t, exchange, t);
+    await client.cast(createRequestContext(), 'z');
+    const m = await ch2.get(t, { noAck: true });
+    expect(m && JSON.parse(JSON.parse(m.content.toString())['oslo.message']).method).toBe('z');
+    await ch2.deleteQueue(t);
+    await ch2.close();
   });
 
   it('declares the topic and topic.server queues a Python server shares', async () => {

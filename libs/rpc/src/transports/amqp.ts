@@ -307,6 +307,8 @@ export class AmqpTransport implements Transport {
     ch.on('close', () => {
       if (this.channels[kind] === pending) delete this.channels[kind];
       if (this.openChannels[kind] === ch) delete this.openChannels[kind];
+      // A channel error may be a 404 on an exchange deleted behind our back: declare again.
+      this.declaredExchanges.clear();
     });
     ch.on('return', (msg: { fields: { routingKey: string } }) => {
       this.logger.warn({ reply_q: msg.fields.routingKey }, 'reply queue does not exist; reply dropped');
