@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import { testBdm } from '../test-data.js';
 import type { ConformanceCase } from './case.js';
 
-const prefixOf = (device: string) => device.replace(/[a-z]+$/, '');
+// Nova's match_device: the bus prefix (`/dev/vd`, `/dev/sd`, `/dev/xvd`) and the index letters.
+const prefixOf = (device: string) => /^(\/dev\/x?[a-z]?d?)[a-z]+$/.exec(device)?.[1] ?? device;
 
 export const NAMING_CASES: readonly ConformanceCase[] = [
   {
