@@ -36,8 +36,8 @@ export const ComputeManagerConfigSchema = z.strictObject({
     .default({ name: 'fake', options: {} }),
   /** `memory://<bus>` (embedded, one process) or `amqp://user:pass@host:port/vhost`. */
   transportUrl: z.string().regex(/^(memory|amqps?):\/\//, 'memory://… or amqp(s)://…'),
-  /** The AMQP exchange (oslo's control_exchange). */
-  exchange: z.string().min(1).default('nova'),
+  /** The AMQP exchange (oslo's control_exchange); default the transport's (`openstack`). */
+  exchange: z.string().min(1).optional(),
   conductorTopic: z.string().min(1).default('conductor'),
   periodic: z
     .strictObject({

@@ -43,6 +43,8 @@ export interface OperationScope {
   readonly log: Logger;
   /** Move to the next task_state of the operation, guarded by the current one. */
   step(next: TaskState | null, extra?: (instance: Instance) => void): Promise<void>;
+  /** The body released the instance itself (a rollback wrote the final state): nothing is left to revert. */
+  released(): void;
 }
 
 /** Sets the operation's task_state unless the API already did; UnexpectedTaskStateError if another operation holds the instance. */
@@ -82,7 +84,7 @@ export async function recordFault(env: ManagerEnv, ctx: RequestContext, instance
 }
 
 /** Puts task_state (and vm_state) back after a failure, unless another operation took the instance meanwhile. */
-async function revert(ctx: RequestContext, uuid: string, held: TaskState | null, vmState: VmState | null | undefined, log: Logger): Promise<void> {
+async function revert(ctx: RequestContext, uuid: string, held: TaskState, vmState: VmState | null | undefined, log: Logger): Promise<void> {
   try {
     const fresh = await Instance.getByUuid(ctx, uuid, { expectedAttrs: [] });
     if (fresh.task_state !== held) return;
@@ -120,6 +122,9 @@ export async function instanceOperation<T>(
         await instance.save({ expectedTaskState: expected });
         held = next;
       },
+      released() {
+        held = null;
+      },
     };
     try {
       const result = await body(scope);
@@ -129,15 +134,16 @@ export async function instanceOperation<T>(
       return result;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
+      // The state first, the records after: whoever sees the fault sees the instance settled.
+      // Preempted (the task state moved under it) or released by the body: nothing is ours to revert.
+      if (!(err instanceof UnexpectedTaskStateError)) {
+        if (spec.taskState && held !== null) await revert(ctx, instance.uuid, held, spec.vmStateOnError ?? vmStateBefore, log);
+        if (!isExpectedFailure(err)) await recordFault(env, ctx, instance.uuid, err, log);
+      }
       await InstanceActionEvent.eventFinishWithFailure(ctx, instance.uuid, spec.event, { excVal: `${e.name}: ${e.message}`, excTb: e.stack ?? e.message, wantResult: false }).catch(
         (evErr: unknown) => log.warn({ err: evErr }, 'could not finish the action event'),
       );
       if (ownAction) await InstanceAction.actionFinish(ctx, instance.uuid, { wantResult: false }).catch(() => undefined);
-      if (!(err instanceof UnexpectedTaskStateError)) {
-        if (!isExpectedFailure(err)) await recordFault(env, ctx, instance.uuid, err, log);
-        // The operation is preempted when the task state moved under it: then it is not ours to revert.
-        if (spec.taskState) await revert(ctx, instance.uuid, held, spec.vmStateOnError ?? vmStateBefore, log);
-      }
       throw err;
     }
   });

@@ -58,11 +58,15 @@ export async function reserveBlockDeviceName(
   }
 }
 
-/** The connection info for the volume: the one the volume service recorded on the BDM, else a file volume by id. */
-function connectionInfoFor(bdm: BlockDeviceMapping): ConnectionInfo {
+/**
+ * The connection info for the volume: the one the volume service recorded on the BDM (the
+ * API's stand-in writes a `file` volume there), else an `unmanaged` one naming only the
+ * volume, for deployments with no volume service at all.
+ */
+export function volumeConnectionInfo(bdm: BlockDeviceMapping): ConnectionInfo {
   const given = connectionInfoOf(bdm);
   const volumeId = bdm.volume_id ?? '';
-  return given ? { ...given, serial: given.serial ?? volumeId } : { driver_volume_type: 'file', data: { volume_id: volumeId }, serial: volumeId };
+  return given ? { ...given, serial: given.serial ?? volumeId } : { driver_volume_type: 'unmanaged', data: { volume_id: volumeId }, serial: volumeId };
 }
 
 export async function attachVolume(env: ManagerEnv, ctx: RequestContext, instance: Instance, given: BlockDeviceMapping): Promise<void> {
@@ -70,7 +74,7 @@ export async function attachVolume(env: ManagerEnv, ctx: RequestContext, instanc
     const bdm = given.obj_set_context(ctx);
     try {
       const connector = await driverVolumeConnector(env, ctx, instance);
-      const connectionInfo = connectionInfoFor(bdm);
+      const connectionInfo = volumeConnectionInfo(bdm);
       scope.log.info({ volume_id: bdm.volume_id, mountpoint: bdm.device_name, connector_host: connector.host }, 'attaching volume');
       await driverAttachVolume(env, ctx, instance, { connectionInfo, mountpoint: bdm.device_name!, diskBus: bdm.disk_bus, deviceType: bdm.device_type });
       bdm.connection_info = JSON.stringify(connectionInfo);

@@ -57,7 +57,7 @@ export interface ComputeManagerHandle {
 export async function startComputeManager(options: StartComputeManagerOptions): Promise<ComputeManagerHandle> {
   const config = parseConfig(options.config);
   const logger = options.logger ?? createLogger(config.host, config.logLevel);
-  const transport = options.transport ?? (await createTransport(config.transportUrl, { exchange: config.exchange, logger }));
+  const transport = options.transport ?? (await createTransport(config.transportUrl, { ...(config.exchange ? { exchange: config.exchange } : {}), logger }));
   const ownsTransport = options.transport === undefined;
   const timeoutMs = Math.round(config.rpcTimeoutSeconds * 1000);
   try {
@@ -81,7 +81,7 @@ export async function startComputeManager(options: StartComputeManagerOptions): 
 
     const records = await initHost(env, admin);
     const periodic = new PeriodicRunner(periodicTasks(env, admin, records, config), logger);
-    const server = new RpcServer(transport, { topic: COMPUTE_TOPIC, server: config.host, exchange: config.exchange }, [createComputeEndpoint(computeHandlers(env))], {
+    const server = new RpcServer(transport, { topic: COMPUTE_TOPIC, server: config.host }, [createComputeEndpoint(computeHandlers(env))], {
       serializer,
       logger,
       expectedErrors: EXPECTED_ERRORS,

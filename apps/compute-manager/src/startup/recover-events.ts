@@ -12,6 +12,7 @@ import {
 import { driverDetachVolume } from '../legacy/volumes.js';
 import type { ManagerEnv } from '../manager/env.js';
 import { recordFault } from '../manager/operation.js';
+import { volumeConnectionInfo } from '../manager/volumes.js';
 import { InterruptedByRestart } from '../errors.js';
 
 /** How far back in an instance's action history init_host looks. */
@@ -25,7 +26,7 @@ async function undoAttach(env: ManagerEnv, ctx: RequestContext, instance: Instan
   for (const bdm of pending) {
     if (guestHere && bdm.device_name && bdm.volume_id) {
       // The driver may have plugged it before the crash; detaching what is not attached succeeds.
-      await driverDetachVolume(env, ctx, instance, { connectionInfo: { driver_volume_type: 'file', data: { volume_id: bdm.volume_id }, serial: bdm.volume_id }, mountpoint: bdm.device_name });
+      await driverDetachVolume(env, ctx, instance, { connectionInfo: volumeConnectionInfo(bdm), mountpoint: bdm.device_name });
     }
     await bdm.destroy();
   }

@@ -8,6 +8,7 @@ import type { ImageMeta } from '@novakit/virt-driver';
 import type { Logger } from 'pino';
 import { legacyBlockDeviceInfo } from '../../legacy/block-device-info.js';
 import { driverDefaultDeviceNames, driverDestroy, driverInjectFiles, driverNetworkConstraints, driverPowerState } from '../../legacy/lifecycle.js';
+import { driverEnsureFiltering } from '../../legacy/networking.js';
 import type { ManagerEnv } from '../env.js';
 import { blockDeviceInfoFrom } from '../instance-data.js';
 import { allocateNetworkInfo, setNetworkInfo } from '../network.js';
@@ -82,6 +83,7 @@ class BuildTask extends WorkflowTask<void> {
     });
     await env.driver.spawn(ctx, instance, { imageMeta, networkInfo, blockDeviceInfo, adminPassword: args.admin_password ?? null });
     await driverInjectFiles(env, ctx, instance, args.injected_files);
+    if (env.driver.capabilities.supportsFirewall) await driverEnsureFiltering(env, ctx, instance, networkInfo);
 
     const powerState = await driverPowerState(env, ctx, instance);
     await scope.step(null, (i) => {

@@ -15,7 +15,7 @@ import { driverUnfilter, driverUnplugVifs } from '../../legacy/networking.js';
 import { driverVolumeConnector } from '../../legacy/volumes.js';
 import type { ManagerEnv } from '../env.js';
 import { networkInfoOf } from '../instance-data.js';
-import { instanceOperation } from '../operation.js';
+import { instanceOperation, type OperationScope } from '../operation.js';
 import { WorkflowTask } from '../task.js';
 
 export interface LiveMigrationArgs {
@@ -37,6 +37,7 @@ class LiveMigrationTask extends WorkflowTask<void> {
     private readonly ctx: RequestContext,
     private readonly instance: Instance,
     private readonly args: LiveMigrationArgs,
+    private readonly scope: OperationScope,
     log: Logger,
   ) {
     super(log);
@@ -90,6 +91,7 @@ class LiveMigrationTask extends WorkflowTask<void> {
     this.rolledBack = true;
     const { env, ctx, instance, args } = this;
     await legacyMarkMigrationRolledBack(env, ctx, instance);
+    this.scope.released();
     const bdms = await BlockDeviceMappingList.getByInstanceUuid(ctx, instance.uuid);
     for (const bdm of bdms.volumeBdms()) {
       await env.compute.removeVolumeConnection(ctx, instance, bdm.volume_id!, args.dest).catch((err: unknown) => this.log.warn({ err, volume_id: bdm.volume_id }, 'could not remove the volume connection on the destination'));
@@ -117,6 +119,6 @@ export async function liveMigration(env: ManagerEnv, ctx: RequestContext, instan
     ctx,
     instance,
     { event: 'compute_live_migration', action: 'live-migration', taskState: TaskState.MIGRATING },
-    (scope) => new LiveMigrationTask(env, ctx, instance, args, scope.log).run(),
+    (scope) => new LiveMigrationTask(env, ctx, instance, args, scope, scope.log).run(),
   );
 }
