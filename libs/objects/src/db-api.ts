@@ -158,10 +158,16 @@ export interface ObjectsDbApi {
   security_group_get_by_instance(ctx: Ctx, uuid: string): P<DbSecurityGroupRow[]>;
   security_group_update(ctx: Ctx, id: number, values: DbValues): P<DbSecurityGroupRow>;
   security_group_in_use(ctx: Ctx, groupId: number): P<boolean>;
+  /** Soft-deletes the group with its memberships and the rules naming it. SecurityGroupNotFound. */
+  security_group_destroy(ctx: Ctx, id: number): P<void>;
+  instance_add_security_group(ctx: Ctx, uuid: string, groupId: number): P<void>;
+  instance_remove_security_group(ctx: Ctx, uuid: string, groupId: number): P<void>;
   security_group_rule_create(ctx: Ctx, values: DbValues & { parent_group_id: number }): P<DbSecurityGroupRuleRow>;
   security_group_rule_get(ctx: Ctx, id: number): P<DbSecurityGroupRuleRow>;
   security_group_rule_get_by_security_group(ctx: Ctx, groupId: number): P<DbSecurityGroupRuleRow[]>;
   security_group_rule_get_by_instance(ctx: Ctx, uuid: string): P<DbSecurityGroupRuleRow[]>;
+  /** SecurityGroupNotFoundForRule when no live rule has the id. */
+  security_group_rule_destroy(ctx: Ctx, id: number): P<void>;
 
   flavor_create(
     ctx: Ctx,

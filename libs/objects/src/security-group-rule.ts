@@ -12,7 +12,7 @@ export class SecurityGroupRule extends objectBase({
   registry: objectRegistry,
   name: 'SecurityGroupRule',
   version: '1.0',
-  history: { '1.0': 'release 1: id (read-only), protocol, from_port, to_port, cidr, parent_group, grantee_group; create' },
+  history: { '1.0': 'release 1: id (read-only), protocol, from_port, to_port, cidr, parent_group, grantee_group; create, destroy' },
   fields: {
     id: f.integer().readOnly(),
     protocol: f.string().nullable(),
@@ -24,7 +24,7 @@ export class SecurityGroupRule extends objectBase({
     ...persistentFields,
   },
 }) {
-  static remotable = ['create'];
+  static remotable = ['create', 'destroy'];
   static remotableClass = ['getById'];
 
   static async getById(ctx: RequestContext, id: number): Promise<SecurityGroupRule> {
@@ -42,6 +42,14 @@ export class SecurityGroupRule extends objectBase({
     if (this.obj_attr_is_set('grantee_group')) values.group_id = this.grantee_group?.id ?? null;
     const { db, dctx } = localDb(this.obj_context, 'SecurityGroupRule.create');
     hydrate(this, await db.security_group_rule_create(dctx, values));
+  }
+
+  /** Soft-deletes the rule. SecurityGroupNotFoundForRule when it is gone already. */
+  async destroy(): Promise<void> {
+    const { db, dctx } = localDb(this.obj_context, 'SecurityGroupRule.destroy');
+    await db.security_group_rule_destroy(dctx, this.id);
+    this.deleted = true;
+    this.obj_reset_changes(['deleted']);
   }
 }
 

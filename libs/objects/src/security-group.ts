@@ -9,7 +9,7 @@ export class SecurityGroup extends objectBase({
   registry: objectRegistry,
   name: 'SecurityGroup',
   version: '1.0',
-  history: { '1.0': 'release 1: id, name, description, user_id, project_id; create, save, refresh, inUse' },
+  history: { '1.0': 'release 1: id, name, description, user_id, project_id; create, save, refresh, inUse, destroy, addToInstance, removeFromInstance' },
   fields: {
     id: f.integer(),
     name: f.string().nullable(),
@@ -19,7 +19,7 @@ export class SecurityGroup extends objectBase({
     ...persistentFields,
   },
 }) {
-  static remotable = ['create', 'save', 'refresh', 'inUse'];
+  static remotable = ['create', 'save', 'refresh', 'inUse', 'destroy', 'addToInstance', 'removeFromInstance'];
   static remotableClass = ['getById', 'getByName'];
 
   static async getById(ctx: RequestContext, id: number): Promise<SecurityGroup> {
@@ -58,6 +58,29 @@ export class SecurityGroup extends objectBase({
   async inUse(): Promise<boolean> {
     const { db, dctx } = localDb(this.obj_context, 'SecurityGroup.inUse');
     return db.security_group_in_use(dctx, this.id);
+  }
+
+  /**
+   * Soft-deletes the group, its instance memberships and every rule naming it (as parent or
+   * grantee). Callers that must not delete a group in use check `inUse()` first (Nova's API does).
+   */
+  async destroy(): Promise<void> {
+    const { db, dctx } = localDb(this.obj_context, 'SecurityGroup.destroy');
+    await db.security_group_destroy(dctx, this.id);
+    this.deleted = true;
+    this.obj_reset_changes(['deleted']);
+  }
+
+  /** Makes the instance a member (no-op when it is one). The API calls this, then asks the compute to refresh the rules. */
+  async addToInstance(instanceUuid: string): Promise<void> {
+    const { db, dctx } = localDb(this.obj_context, 'SecurityGroup.addToInstance');
+    await db.instance_add_security_group(dctx, instanceUuid, this.id);
+  }
+
+  /** Ends the instance's membership (no-op when it is none). */
+  async removeFromInstance(instanceUuid: string): Promise<void> {
+    const { db, dctx } = localDb(this.obj_context, 'SecurityGroup.removeFromInstance');
+    await db.instance_remove_security_group(dctx, instanceUuid, this.id);
   }
 }
 
