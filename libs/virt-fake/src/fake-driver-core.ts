@@ -15,6 +15,7 @@ import {
   NO_CAPABILITIES,
   VolumeNotFound,
   type BlockDeviceInfo,
+  type CapabilityName,
   type ConnectionInfo,
   type Diagnostics,
   type DriverCapabilities,
@@ -38,9 +39,13 @@ import { defaultFakeNetwork, type FakeHypervisorNetwork } from './network.js';
 import { DEFAULT_FAKE_CPU, resolveSize, type FakeDriverOptions } from './options.js';
 import { FakeScenario } from './scenario.js';
 
-const ALL_CAPABILITIES: DriverCapabilities = Object.freeze(
-  Object.fromEntries(Object.keys(NO_CAPABILITIES).map((k) => [k, k !== 'supportsNetworkConstraints'])) as unknown as DriverCapabilities,
-);
+// Everything but network constraints: like any virtualising hypervisor, the fake lets the
+// network service choose MACs and DHCP options (macs/dhcp answer null).
+function capabilitiesWithout(off: ReadonlySet<CapabilityName>): DriverCapabilities {
+  const out = {} as Record<CapabilityName, boolean>;
+  for (const c of Object.keys(NO_CAPABILITIES) as CapabilityName[]) out[c] = c !== 'supportsNetworkConstraints' && !off.has(c);
+  return Object.freeze(out);
+}
 const CONSOLE_BYTES = 64 * 1024;
 
 /** One host's guests: lifecycle, power, information and volumes. FakeDriver adds the rest. */
@@ -59,7 +64,7 @@ export abstract class FakeDriverCore extends ComputeDriverBase {
   constructor(options: FakeDriverOptions) {
     super(options.virtapi);
     const off = new Set(options.disabledCapabilities ?? []);
-    this.capabilities = Object.freeze(Object.fromEntries(Object.entries(ALL_CAPABILITIES).map(([k, v]) => [k, v && !off.has(k as never)])) as unknown as DriverCapabilities);
+    this.capabilities = capabilitiesWithout(off);
     this.disabled = new Set([...off].flatMap((c) => CAPABILITY_METHODS[c]));
     this.host = options.host;
     this.network = options.network ?? defaultFakeNetwork;
