@@ -2,12 +2,12 @@
 // its own, a real conductor on a private SQLite database, fake hypervisors on a network of
 // their own, and compute managers started through startComputeManager.
 import { randomBytes } from 'node:crypto';
-import { COMPUTE_RPC_API, ComputeRpcClient } from '@novakit/compute-api';
+import { COMPUTE_RPC_API, ComputeRpcClient, computeErrorRegistry } from '@novakit/compute-api';
 import { createConductorServer, type ConductorServer } from '@novakit/conductor';
 import { ConductorClient } from '@novakit/conductor-api';
 import { openDbApi, type DbApi } from '@novakit/db';
 import { Instance, NovaObjectSerializer, RequestContext, TaskState, VmState, type InstanceOptionalAttr } from '@novakit/objects';
-import { createTransport, type Transport } from '@novakit/rpc';
+import { createTransport, RpcClient, type Transport } from '@novakit/rpc';
 import { FakeDriver, FakeHypervisorNetwork } from '@novakit/virt-fake';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ export interface Stack {
   readonly ctx: RequestContext;
   /** The compute RPC client a caller (API, conductor) would use. */
   readonly compute: ComputeRpcClient;
-  startCompute(host: string, extra?: Partial<ComputeManagerConfigInput>): Promise<ComputeManagerHandle>;
+  startCompute(host: string, extra?: Partial<ComputeManagerConfigInput>, logger?: import('pino').Logger): Promise<ComputeManagerHandle>;
   driver(host: string): FakeDriver;
   close(): Promise<void>;
 }
@@ -55,13 +55,13 @@ export async function startStack(): Promise<Stack> {
       return RequestContext.withDb(RequestContext.admin(), db);
     },
     compute,
-    async startCompute(host, extra = {}) {
+    async startCompute(host, extra = {}, computeLogger = logger) {
       const handle = await startComputeManager({
         config: { host, transportUrl: bus, driver: { name: 'fake', options: {} }, periodic: NO_PERIODIC, rpcTimeoutSeconds: 10, shutdownGraceSeconds: 5, ...extra },
         transport,
         driverOptions: { network },
         conductor: new ConductorClient(transport, { timeoutMs: 10_000, logger }),
-        logger,
+        logger: computeLogger,
       });
       computes.set(host, handle);
       return handle;
@@ -138,4 +138,17 @@ export async function fileVolume(bdm: import('@novakit/objects').BlockDeviceMapp
   await writeFile(path, Buffer.alloc(1024));
   bdm.connection_info = JSON.stringify({ driver_volume_type: 'file', data: { path, volume_id: bdm.volume_id }, serial: bdm.volume_id });
   await bdm.save();
+}
+
+/** A logger that keeps every line, to count how often something was logged. */
+export function capturingLogger(): { logger: import('pino').Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
+}
+
+/** A raw RPC client to a compute: calls any method by wire name (a cast's errors come back as a call's). */
+export function rawComputeClient(stack: Stack, host: string) {
+  const client = new RpcClient<RequestContext>(stack.transport, { topic: 'compute', version: '1.0' }, { serializer: new NovaObjectSerializer({ db: stack.db }), errors: computeErrorRegistry(), timeoutMs: 10_000 });
+  return (ctx: RequestContext, method: string, args: Record<string, unknown>) => client.prepare({ server: host }).call(ctx, method, args);
 }
