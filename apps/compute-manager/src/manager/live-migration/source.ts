@@ -29,6 +29,8 @@ class LiveMigrationTask extends WorkflowTask<void> {
   /** Set once the guest runs on the destination: from then on there is nothing to roll back. */
   private moved = false;
   private rolledBack = false;
+  /** The migration record: the caller's, or one this task creates so a restart knows the destination. */
+  private migrationId: number | null;
   private readonly sharedInstancePath: boolean;
   private readonly sharedBlockStorage: boolean;
 
@@ -44,10 +46,16 @@ class LiveMigrationTask extends WorkflowTask<void> {
     // Juno's flags: without a word from the driver, storage is shared unless this is a block migration.
     this.sharedInstancePath = args.migrateData.is_shared_instance_path ?? !args.blockMigration;
     this.sharedBlockStorage = args.migrateData.is_shared_block_storage ?? !args.blockMigration;
+    this.migrationId = args.migrationId;
   }
 
   protected async execute(): Promise<void> {
     const { env, ctx, instance, args } = this;
+    if (this.migrationId === null) {
+      const migration = new Migration({ source_compute: env.host, source_node: env.nodename, dest_compute: args.dest, dest_host: args.dest, instance_uuid: instance.uuid, status: 'preparing' }, ctx);
+      await migration.create();
+      this.migrationId = migration.id;
+    }
     await this.setMigrationStatus('preparing');
     this.onRollback('roll back to the source', () => this.rollbackToSource());
     const pre = await env.compute.preLiveMigration(ctx, instance, args.dest, { block_migration: args.blockMigration, disk: null, migrate_data: { ...args.migrateData } });
@@ -102,9 +110,9 @@ class LiveMigrationTask extends WorkflowTask<void> {
   }
 
   private async setMigrationStatus(status: string): Promise<void> {
-    if (this.args.migrationId === null) return;
+    if (this.migrationId === null) return;
     try {
-      const migration = await Migration.getById(this.ctx, this.args.migrationId);
+      const migration = await Migration.getById(this.ctx, this.migrationId);
       migration.status = status;
       await migration.save();
     } catch (e) {
