@@ -14,6 +14,14 @@ export function shellQuote(path: string): string {
 
 export async function saveToFile(qmp: QmpClient, uuid: string, path: string, timeoutMs: number): Promise<void> {
   const { status } = await qmp.execute('query-status');
+  // A file has no return path, and nobody continues a pre-switchover pause: undo what an
+  // earlier live migration of this QEMU may have set.
+  await qmp.execute('migrate-set-capabilities', {
+    capabilities: [
+      { capability: 'pause-before-switchover', state: false },
+      { capability: 'return-path', state: false },
+    ],
+  });
   await qmp.execute('stop');
   try {
     await qmp.execute('migrate', { uri: `exec:cat > ${shellQuote(path)}` });

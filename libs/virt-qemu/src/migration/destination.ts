@@ -7,11 +7,12 @@
  * base image when this host has it), exported over NBD so the source can mirror into it.
  */
 import { existsSync } from 'node:fs';
-import { GuestAlreadyExists } from '../errors.js';
+import { GuestAlreadyExists, isVirtQemuError } from '../errors.js';
 import { Guest } from '../guest/guest.js';
 import type { InstanceRecord } from '../guest/instance-dir.js';
 import type { QemuHost } from '../host/host.js';
-import { findFreePort } from './ports.js';
+import type { QmpClient } from '../qmp/client.js';
+import { findFreePort, type PortRange } from './ports.js';
 import { pollMigration } from './progress.js';
 
 export const MIRROR_EXPORT = 'disk0';
@@ -58,8 +59,11 @@ export async function createMigrationTarget(
   }
 }
 
-/** Start QEMU with `-incoming defer` and listen for the migration (and NBD when not shared). */
-export async function prepareIncoming(target: MigrationTarget, listenHost = '127.0.0.1'): Promise<IncomingEndpoint> {
+/**
+ * Start QEMU with `-incoming defer` and listen for the migration (and NBD when not shared). With
+ * `ports`, both listeners take ports of that range; without, QEMU picks the migration port.
+ */
+export async function prepareIncoming(target: MigrationTarget, listenHost = '127.0.0.1', ports?: PortRange): Promise<IncomingEndpoint> {
   const { guest } = target;
   const block = !target.sharedStorage;
   await guest.start({ incoming: 'defer', shareRootDisk: block });
@@ -67,20 +71,41 @@ export async function prepareIncoming(target: MigrationTarget, listenHost = '127
     const qmp = await guest.qmp();
     let nbd: IncomingEndpoint['nbd'];
     if (block) {
-      const port = await findFreePort(listenHost);
+      const port = await findFreePort(listenHost, ports);
+      if (port === undefined) throw new Error(`no free port in ${ports!.min}-${ports!.max} for the NBD server`);
       await qmp.execute('nbd-server-start', { addr: { type: 'inet', data: { host: listenHost, port: String(port) } } });
       await qmp.execute('block-export-add', { type: 'nbd', id: MIRROR_EXPORT, 'node-name': MIRROR_NODE, writable: true, name: MIRROR_EXPORT });
       nbd = { host: listenHost, port, exportName: MIRROR_EXPORT };
     }
-    // Port 0: QEMU binds a free port itself and reports it, so no race with other listeners.
-    await qmp.execute('migrate-incoming', { uri: `tcp:${listenHost}:0` });
-    const info = await qmp.execute('query-migrate');
-    const port = info['socket-address']?.find((a) => a.port)?.port;
-    if (!port) throw new Error('QEMU did not report the migration port');
+    const port = ports ? await listenInRange(qmp, listenHost, ports, nbd ? [nbd.port] : []) : await listenAnywhere(qmp, listenHost);
     return { uri: `tcp:${listenHost}:${port}`, nbd, mirrorSync: target.mirrorSync };
   } catch (err) {
     await abortIncoming(target);
     throw err;
+  }
+}
+
+/** Port 0: QEMU binds a free port itself and reports it, so no race with other listeners. */
+async function listenAnywhere(qmp: QmpClient, host: string): Promise<number> {
+  await qmp.execute('migrate-incoming', { uri: `tcp:${host}:0` });
+  const info = await qmp.execute('query-migrate');
+  const port = info['socket-address']?.find((a) => a.port)?.port;
+  if (!port) throw new Error('QEMU did not report the migration port');
+  return Number(port);
+}
+
+/** A port of the range; one taken between our probe and QEMU's bind is skipped (a failed bind can be retried). */
+async function listenInRange(qmp: QmpClient, host: string, range: PortRange, exclude: number[]): Promise<number> {
+  for (;;) {
+    const port = await findFreePort(host, range, exclude);
+    if (port === undefined) throw new Error(`no free port in ${range.min}-${range.max} for the migration stream`);
+    try {
+      await qmp.execute('migrate-incoming', { uri: `tcp:${host}:${port}` });
+      return port;
+    } catch (err) {
+      if (!isVirtQemuError(err, 'QmpCommandFailed') || !/in use|bind/i.test(err.message)) throw err;
+      exclude.push(port);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeHost, type FakeHostHandle } from '../testing/fake-host.js';
 import { FakeQemu } from '../testing/fake-qemu.js';
@@ -44,6 +45,7 @@ describe('live migration (fake QEMU)', () => {
     expect(await guest.state()).toMatchObject({ qemuStatus: 'postmigrate' });
     const srcVm = qemu.server(guest.runningPid()!).vm;
     expect(srcVm.nodes.has('mig-nbd0')).toBe(false);
+    expect(srcVm.capabilities.get('return-path'), 'completion waits for the destination to run').toBe(true);
     await guest.cleanup();
     expect((await src.host.listRecords()).length).toBe(0);
     expect((await dst.host.listRecords()).map((r) => r.host)).toEqual(['dst']);
@@ -77,6 +79,29 @@ describe('live migration (fake QEMU)', () => {
     expect(await guest.state()).toMatchObject({ power: 'running' });
     await abortIncoming(target);
     expect(target.guest.dir.exists()).toBe(false);
+    // A suspend (a migration to a file) after it must not inherit the live migration's capabilities.
+    await guest.suspend();
+    await guest.resume();
+    expect((await guest.state()).power).toBe('running');
+  });
+
+  it('listens on ports of a configured range, skipping taken ones', async () => {
+    const { src, dst } = twoHosts(false);
+    const guest = await runningSource(src);
+    const taken = createServer();
+    const first = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+    try {
+      const target = await createMigrationTarget(dst.host, guest.record, { sharedStorage: false, rootDiskSizeBytes: 1 << 30 });
+      const endpoint = await prepareIncoming(target, '127.0.0.1', { min: first, max: first + 20 });
+      const ports = [endpoint.nbd!.port, Number(endpoint.uri.split(':').at(-1))];
+      for (const port of ports) expect(port).toBeGreaterThan(first);
+      expect(ports[0]).not.toBe(ports[1]);
+      const server = dst.qemu.server(target.guest.runningPid()!);
+      expect(server.received.filter((c) => c.command === 'migrate-incoming').map((c) => c.args.uri)).toEqual([endpoint.uri]);
+      await abortIncoming(target);
+    } finally {
+      taken.close();
+    }
   });
 
   it('refuses to lay out a non-shared target over an existing instance', async () => {

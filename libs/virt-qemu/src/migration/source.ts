@@ -60,7 +60,14 @@ export async function migrateLive(source: Guest, options: LiveMigrationOptions):
   const wasRunning = (await qmp.execute('query-status')).status === 'running';
   const poll = { uuid: source.uuid, timeoutMs: options.timeoutMs ?? 600_000, pollMs: options.pollMs, onProgress: options.onProgress };
   try {
-    await qmp.execute('migrate-set-capabilities', { capabilities: [{ capability: 'pause-before-switchover', state: block }] });
+    // return-path: the source reports completion only once the destination has loaded the
+    // state and started the guest, so success means the instance already runs there.
+    await qmp.execute('migrate-set-capabilities', {
+      capabilities: [
+        { capability: 'pause-before-switchover', state: block },
+        { capability: 'return-path', state: true },
+      ],
+    });
     await qmp.execute('migrate-set-parameters', {
       'max-bandwidth': options.maxBandwidth ?? 10 * 2 ** 30,
       ...(options.downtimeLimitMs ? { 'downtime-limit': options.downtimeLimitMs } : {}),
