@@ -8,6 +8,11 @@ export interface GuestTimeouts {
   spawnMs: number;
   /** Default deadline of one QMP command. */
   commandMs: number;
+  /**
+   * How long a new QMP connection waits for the greeting. QEMU greets at once, unless another
+   * client holds its one monitor: then nothing comes until that client leaves.
+   */
+  connectMs: number;
   /** How long a clean power-off or soft reboot waits for the guest OS to react to ACPI. */
   cleanShutdownMs: number;
   /** How long `quit`, then SIGTERM, then SIGKILL each get before the next. */
@@ -19,6 +24,7 @@ export interface GuestTimeouts {
 export const DEFAULT_TIMEOUTS: GuestTimeouts = {
   spawnMs: 15_000,
   commandMs: 30_000,
+  connectMs: 5_000,
   cleanShutdownMs: 10_000,
   terminateMs: 3_000,
   unplugMs: 10_000,

@@ -61,7 +61,7 @@ export class Guest {
     if (this.client && !this.client.closed) return this.client;
     if (!this.isRunning()) throw new GuestStateConflict({ uuid: this.uuid, operation: 'talk to', state: 'not running' });
     this.connecting ??= this.ctx
-      .connectQmp(this.dir.qmpSocket, { label: this.current.config.name, commandTimeoutMs: this.ctx.timeouts.commandMs })
+      .connectQmp(this.dir.qmpSocket, this.qmpOptions())
       .finally(() => (this.connecting = undefined));
     this.client = await this.connecting;
     return this.client;
@@ -93,7 +93,7 @@ export class Guest {
     for (;;) {
       if (exitCode !== undefined) throw await this.spawnFailure(exitCode);
       try {
-        this.client = await this.ctx.connectQmp(this.dir.qmpSocket, { label: this.current.config.name, commandTimeoutMs: this.ctx.timeouts.commandMs });
+        this.client = await this.ctx.connectQmp(this.dir.qmpSocket, this.qmpOptions());
         break;
       } catch (err) {
         if (Date.now() > deadline) {
@@ -197,12 +197,14 @@ export class Guest {
     const marker = this.dir.qmpSocket;
     const wait = this.ctx.timeouts.terminateMs;
     if (pid !== undefined) {
+      let asked = false;
       try {
         await (await this.qmp()).execute('quit', undefined, { timeoutMs: wait });
+        asked = true;
       } catch {
-        // ECONNRESET after quit, or a wedged monitor: the signals below take over.
+        // A wedged or busy monitor, or ECONNRESET after quit: the signals below take over.
       }
-      if (!(await waitForExit(this.ctx.processes, pid, wait, marker))) {
+      if (!asked || !(await waitForExit(this.ctx.processes, pid, wait, marker))) {
         this.ctx.processes.signal(pid, 'SIGTERM');
         if (!(await waitForExit(this.ctx.processes, pid, wait, marker))) {
           this.ctx.processes.signal(pid, 'SIGKILL');
@@ -249,6 +251,11 @@ export class Guest {
       if (err instanceof QmpTimeout) return false;
       throw err;
     }
+  }
+
+  private qmpOptions() {
+    const { commandMs, connectMs } = this.ctx.timeouts;
+    return { label: this.current.config.name, commandTimeoutMs: commandMs, greetingTimeoutMs: connectMs };
   }
 
   private dropClient(): void {

@@ -22,7 +22,7 @@ export function createFakeHost(options: Partial<QemuHostOptions> = {}, qemu = ne
     launcher: qemu,
     processes: qemu,
     images: new FakeImageTool(),
-    timeouts: { cleanShutdownMs: 50, terminateMs: 200, unplugMs: 200, spawnMs: 2000, commandMs: 2000 },
+    timeouts: { cleanShutdownMs: 50, terminateMs: 200, unplugMs: 200, spawnMs: 2000, commandMs: 2000, connectMs: 500 },
     ...options,
     statePath,
   });
