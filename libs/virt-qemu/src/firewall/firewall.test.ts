@@ -59,3 +59,12 @@ describe('renderInstanceRuleset', () => {
     await expect(new NftFirewall({ binary: '/nonexistent/nft', manage: true }).available()).resolves.toBe(false);
   });
 });
+
+describe('provider rules', () => {
+  it('drop before the group rules accept', () => {
+    const ruleset = renderInstanceRuleset({ instanceName: 'i-1', addresses: ['10.0.0.5'], rules: [rule({})], blocked: [rule({ fromPort: 25, toPort: 25, cidr: '0.0.0.0/0' })] });
+    const drop = ruleset.indexOf('ip saddr 0.0.0.0/0 meta l4proto tcp tcp dport 25 drop');
+    expect(drop).toBeGreaterThan(0);
+    expect(drop).toBeLessThan(ruleset.indexOf('tcp dport 22 accept'));
+  });
+});

@@ -4,7 +4,8 @@
  * atomically, so this replaces the instance's rules in one step whether the table existed or not.
  *
  * Semantics follow Nova's iptables firewall for ingress: established/related traffic passes,
- * invalid drops, each rule accepts what it names, everything else to the instance drops.
+ * invalid drops, provider-wide rules drop what they name, then each group rule accepts what it
+ * names, everything else to the instance drops.
  * The forward hook matches the instance's addresses, so it filters routed/bridged traffic; with
  * QEMU user-mode networking guest traffic never crosses the host netfilter, so there the rules
  * are correct but have nothing to filter.
@@ -27,6 +28,8 @@ export interface InstanceFirewall {
   /** The instance's fixed IPs (v4 and/or v6): traffic to these is filtered. */
   addresses: string[];
   rules: SecurityGroupRule[];
+  /** Provider-wide rules (Nova's provider_fw_rules): traffic they match is dropped before the group rules. */
+  blocked?: SecurityGroupRule[];
 }
 
 export function tableName(instanceName: string): string {
@@ -58,7 +61,7 @@ function port(rule: SecurityGroupRule, value: number | null, max: number): numbe
 }
 
 /** The nft statement(s) of one rule (two when it applies to both address families). */
-export function renderRule(rule: SecurityGroupRule): string[] {
+export function renderRule(rule: SecurityGroupRule, verdict: 'accept' | 'drop' = 'accept'): string[] {
   const family = cidrFamily(rule);
   if (rule.protocol === 'icmp' && family === 6) throw new InvalidSecurityGroupRule({ rule: describeRule(rule), reason: 'icmp with an IPv6 CIDR (use icmpv6)' });
   if (rule.protocol === 'icmpv6' && family === 4) throw new InvalidSecurityGroupRule({ rule: describeRule(rule), reason: 'icmpv6 with an IPv4 CIDR' });
@@ -82,7 +85,7 @@ export function renderRule(rule: SecurityGroupRule): string[] {
   }
   return families.map((f) => {
     const source = rule.cidr === null ? `meta nfproto ${f === 4 ? 'ipv4' : 'ipv6'}` : `${f === 4 ? 'ip' : 'ip6'} saddr ${rule.cidr}`;
-    return `${source}${match ? ` ${match}` : ''} accept`;
+    return `${source}${match ? ` ${match}` : ''} ${verdict}`;
   });
 }
 
@@ -99,7 +102,8 @@ export function renderInstanceRuleset(fw: InstanceFirewall): string {
     '  chain instance {',
     '    ct state established,related accept',
     '    ct state invalid drop',
-    ...fw.rules.flatMap(renderRule).map((r) => `    ${r}`),
+    ...(fw.blocked ?? []).flatMap((r) => renderRule(r, 'drop')).map((r) => `    ${r}`),
+    ...fw.rules.flatMap((r) => renderRule(r)).map((r) => `    ${r}`),
     '    drop',
     '  }',
     '  chain forward {',

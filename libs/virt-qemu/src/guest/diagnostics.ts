@@ -16,6 +16,8 @@ export interface DiskDiagnostics {
   readOps: number;
   writeOps: number;
   flushOps: number;
+  /** Failed reads, writes and flushes. */
+  errors: number;
 }
 
 export interface GuestDiagnostics {
@@ -60,7 +62,8 @@ export async function collectDiagnostics(guest: Guest, processes: HostProcesses)
     const device = deviceOf(s);
     if (!device) continue;
     const st = s.stats;
-    disks.push({ device, readBytes: st.rd_bytes, writeBytes: st.wr_bytes, readOps: st.rd_operations, writeOps: st.wr_operations, flushOps: st.flush_operations });
+    const failed = ['failed_rd_operations', 'failed_wr_operations', 'failed_flush_operations'].reduce((n, k) => n + (typeof st[k] === 'number' ? (st[k] as number) : 0), 0);
+    disks.push({ device, readBytes: st.rd_bytes, writeBytes: st.wr_bytes, readOps: st.rd_operations, writeOps: st.wr_operations, flushOps: st.flush_operations, errors: failed });
   }
   return {
     ...base,
