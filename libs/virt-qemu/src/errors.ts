@@ -213,3 +213,14 @@ export class InvalidSecurityGroupRule extends VirtQemuError<{ rule: string; reas
     super(`invalid security group rule ${kwargs.rule}: ${kwargs.reason}`, kwargs);
   }
 }
+
+// ---- driver -----------------------------------------------------------------------------
+
+/** The `qemu` section of a compute's configuration names an unknown key or a bad value. */
+export class QemuDriverConfigInvalid extends VirtQemuError<{ key: string; reason: string }> {
+  override readonly name = 'QemuDriverConfigInvalid';
+  readonly category = 'Invalid';
+  constructor(kwargs: { key: string; reason: string }) {
+    super(`invalid qemu driver option ${kwargs.key}: ${kwargs.reason}`, kwargs);
+  }
+}

@@ -1,7 +1,9 @@
 /**
- * @novakit/virt-qemu: the building blocks of the QEMU driver, independent of the driver
- * contract. The driver class is a thin orchestration on top of these.
+ * @novakit/virt-qemu: the QEMU driver (`QemuDriver`, `createQemuDriver`) and the building blocks
+ * it orchestrates, which know nothing of the driver contract.
  *
+ * - `driver/`: the ComputeDriver over the blocks below; its options come from the compute's
+ *   configuration (`qemuOptionsFromConfig`).
  * - `qmp/`: a typed QMP client over a Unix socket (zod-validated replies, events, timeouts;
  *   every failure is a typed error from `errors.ts`).
  * - `config/`: a guest as plain validated data (`GuestConfig`) and its QEMU argv. Every disk is
@@ -21,6 +23,12 @@
  *   host's netfilter, so there is nothing for the rules to filter in that mode.
  *
  * @example
+ * const driver = loadComputeDriver('qemu', { qemu: createQemuDriver }, {
+ *   host: 'compute-1', virtapi, config: { state_path: '/var/lib/novakit/instances', manage_firewall: true },
+ * });
+ * await driver.initHost('compute-1'); // finds guests that kept running across a restart
+ *
+ * // the blocks alone:
  * const host = new QemuHost({ statePath: '/var/lib/novakit/instances', hostName: 'compute-1' });
  * const guest = await host.createGuest(
  *   { uuid, name: 'instance-00000001', memoryMb: 64, vcpus: 1, nics: [{ mac: '52:54:00:00:00:01' }] },
@@ -30,6 +38,11 @@
  * const device = await attachVolume(guest, { path: '/srv/volumes/v1.raw' }, host.images); // '/dev/sdb'
  * // after a restart: const guests = await new QemuHost({ ...same }).reattach();
  */
+
+// driver
+export { QemuDriver } from './driver/qemu-driver.js';
+export { createQemuDriver } from './driver/factory.js';
+export { qemuOptionsFromConfig, type QemuDriverOptions } from './driver/options.js';
 
 // errors
 export {
@@ -47,6 +60,7 @@ export {
   InvalidStatePath,
   isVirtQemuError,
   MigrationFailed,
+  QemuDriverConfigInvalid,
   QmpCommandFailed,
   QmpConnectFailed,
   QmpConnectionClosed,
@@ -132,10 +146,11 @@ export {
   type MigrationSourceInfo,
 } from './migration/source.js';
 export { pollMigration, type MigrationProgress, type PollMigrationOptions } from './migration/progress.js';
+export { findFreePort, type PortRange } from './migration/ports.js';
 export { checkSharedStorageProbe, createSharedStorageProbe, removeSharedStorageProbe } from './migration/shared-storage.js';
 
 // firewall
-export { NftFirewall, type ApplyOutcome, type NftFirewallOptions } from './firewall/nft.js';
+export { NftFirewall, nftUsable, type ApplyOutcome, type NftFirewallOptions } from './firewall/nft.js';
 export {
   renderInstanceRuleset,
   renderRemoveTable,

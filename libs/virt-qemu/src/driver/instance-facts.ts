@@ -1,0 +1,67 @@
+/**
+ * What the driver reads of an instance, alike from an Instance object and a release-1 legacy dict,
+ * and what it reads of network_info: a MAC per VIF and the fixed addresses to filter.
+ */
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Instance, type NetworkInfo } from '@novakit/objects';
+import type { LegacyInstanceDict } from '@novakit/virt-driver';
+
+export interface InstanceFacts {
+  readonly uuid: string;
+  readonly name: string;
+  readonly memoryMb: number;
+  readonly vcpus: number;
+  readonly rootGb: number;
+  readonly ephemeralGb: number;
+}
+
+function read(instance: Instance | LegacyInstanceDict, key: string): unknown {
+  if (instance instanceof Instance) return instance.obj_attr_is_set(key) ? instance.obj_get(key) : null;
+  return (instance as unknown as Record<string, unknown>)[key] ?? null;
+}
+
+export function instanceFacts(instance: Instance | LegacyInstanceDict): InstanceFacts {
+  const num = (key: string) => Number(read(instance, key) ?? 0) || 0;
+  return {
+    uuid: instance.uuid,
+    name: instance.name,
+    memoryMb: num('memory_mb'),
+    vcpus: Math.max(1, num('vcpus')),
+    rootGb: num('root_gb'),
+    ephemeralGb: num('ephemeral_gb'),
+  };
+}
+
+/** A stable locally administered MAC for a VIF that has none (QEMU's 52:54:00 prefix). */
+function derivedMac(uuid: string, index: number): string {
+  const h = createHash('sha256').update(`${uuid}/${index}`).digest();
+  return ['52', '54', '00', ...[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+export function nicMacs(uuid: string, networkInfo: NetworkInfo): string[] {
+  return networkInfo.map((vif, i) => (vif.address ?? derivedMac(uuid, i)).toLowerCase());
+}
+
+/** The fixed IPs of every VIF: the addresses an instance's filter protects. */
+export function fixedAddresses(networkInfo: NetworkInfo): string[] {
+  const out: string[] = [];
+  for (const vif of networkInfo) {
+    for (const subnet of vif.network?.subnets ?? []) {
+      for (const ip of subnet.ips ?? []) if (ip.address && isIP(ip.address)) out.push(ip.address);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** network_info of a legacy dict's info cache (a JSON string in release 1), when present. */
+export function legacyNetworkInfo(instance: LegacyInstanceDict): NetworkInfo {
+  const text = instance.info_cache?.network_info;
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? (parsed as NetworkInfo) : [];
+  } catch {
+    return [];
+  }
+}
