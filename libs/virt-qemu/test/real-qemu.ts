@@ -12,7 +12,8 @@ import { runCommand } from '../src/host/run-command.js';
 
 const qemu = await probeQemu();
 const qemuImg = await runCommand('qemu-img', ['--version']).then(() => true, () => false);
-const missing = !qemu.available ? `qemu-system-x86_64 unavailable (${qemu.reason})` : !qemuImg ? 'qemu-img unavailable' : undefined;
+/** Why real-QEMU suites cannot run here, or undefined. */
+export const missing = !qemu.available ? `qemu-system-x86_64 unavailable (${qemu.reason})` : !qemuImg ? 'qemu-img unavailable' : undefined;
 
 /** `describe` for suites that run real QEMU. */
 export function describeWithQemu(name: string, body: () => void): void {
@@ -31,7 +32,7 @@ export function describeWithQemu(name: string, body: () => void): void {
 }
 
 /** Small timeouts: there is no guest OS to wait for. */
-export const TEST_TIMEOUTS = { cleanShutdownMs: 300, terminateMs: 3000, unplugMs: 5000, spawnMs: 20_000, commandMs: 20_000 };
+export const TEST_TIMEOUTS = { cleanShutdownMs: 300, terminateMs: 3000, unplugMs: 5000, spawnMs: 20_000, commandMs: 20_000, connectMs: 2000 };
 
 export class RealHosts {
   private readonly dirs: string[] = [];
@@ -83,4 +84,22 @@ function findPidFiles(dir: string): string[] {
 
 export function uuid(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/** SIGKILL every QEMU whose command line mentions `marker` (a suite's temp directory prefix). */
+export function killStrayQemus(marker: string): number {
+  let killed = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (/qemu-system/.test(cmdline.split('\0')[0] ?? '') && cmdline.includes(marker)) {
+        process.kill(Number(entry), 'SIGKILL');
+        killed++;
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return killed;
 }
