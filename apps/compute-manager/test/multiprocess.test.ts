@@ -2,7 +2,7 @@
 // `compute-manager` bins with different host names. Fake hypervisors live in their compute's
 // process, so a live migration between the two cannot reach its destination's machine: it
 // is the failing migration here, and it must roll back cleanly across processes.
-import { BlockDeviceMappingList, InstanceFault, PowerState, Service, VmState, type Instance } from '@novakit/objects';
+import { BlockDeviceMappingList, InstanceActionEventList, InstanceActionList, InstanceFault, PowerState, Service, VmState, type Instance } from '@novakit/objects';
 import { uniqueName } from '@novakit/rpc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE, eventually, load, newInstance, settled } from './harness.js';
@@ -17,6 +17,14 @@ async function boot(host: string): Promise<Instance> {
   const instance = await newInstance(d.ctx);
   await d.compute.buildAndRunInstance(d.ctx, host, instance, { image: IMAGE });
   return settled(d.ctx, instance.uuid, VmState.ACTIVE, 20_000);
+}
+
+async function rebootEvents(uuid: string): Promise<(string | null)[]> {
+  const out: (string | null)[] = [];
+  for (const action of (await InstanceActionList.getByInstanceUuid(d.ctx, uuid)).objects) {
+    for (const e of (await InstanceActionEventList.getByAction(d.ctx, action.id)).objects) if (e.event === 'compute_reboot_instance') out.push(e.result);
+  }
+  return out;
 }
 
 describe.skipIf(missing !== null)('separate processes over RabbitMQ: a conductor and two compute-manager bins', () => {
@@ -40,7 +48,8 @@ describe.skipIf(missing !== null)('separate processes over RabbitMQ: a conductor
     expect([a.host, b.host]).toEqual([hostA, hostB]);
 
     await d.compute.rebootInstance(d.ctx, a, 'SOFT');
-    await settled(d.ctx, a.uuid, VmState.ACTIVE, 20_000);
+    // The cast returns before the reboot starts: wait for its event, not for a state it already has.
+    await eventually('reboot done', () => rebootEvents(a.uuid), (results) => results.includes('Success'), 20_000);
     await d.compute.stopInstance(d.ctx, a);
     expect((await settled(d.ctx, a.uuid, VmState.STOPPED, 20_000)).power_state).toBe(PowerState.SHUTDOWN);
     await d.compute.startInstance(d.ctx, a);

@@ -75,7 +75,8 @@ describe('around every operation', () => {
     await stack.compute.buildAndRunInstance(stack.ctx, 'node-b', instance, { image: IMAGE });
     const failed = await settled(stack.ctx, instance.uuid, VmState.ERROR);
     expect(guest('node-b', instance.uuid)).toBeUndefined();
-    expect((await InstanceFault.getLatestForInstance(stack.ctx, instance.uuid))!.message).toMatch(/InjectedFailure/);
+    const fault = await eventually('fault', () => InstanceFault.getLatestForInstance(stack.ctx, instance.uuid), (f) => f !== null);
+    expect(fault!.message).toMatch(/InjectedFailure/);
     expect(failed.host).toBe('node-b');
   });
 });

@@ -1,7 +1,8 @@
 // Power-state sync (Nova's _sync_power_states / _sync_instance_power_state): compare the
 // hypervisor's power state of every instance of this host with the database, record the
 // driver's view, and settle the instances whose vm_state contradicts it, with Nova's decisions.
-import { InstanceList, PowerState, VmState, type Instance, type RequestContext } from '@novakit/objects';
+import { Instance, InstanceList, InstanceNotFound, PowerState, VmState, type RequestContext } from '@novakit/objects';
+import type { LifecycleEvent } from '@novakit/virt-driver';
 import { driverPowerState } from '../legacy/lifecycle.js';
 import type { ManagerEnv } from '../manager/env.js';
 import { stopInstance } from '../manager/power.js';
@@ -27,7 +28,7 @@ export function syncDecision(vmState: string | null, power: PowerState): SyncDec
   }
 }
 
-async function syncOne(env: ManagerEnv, ctx: RequestContext, instance: Instance): Promise<void> {
+export async function syncInstancePowerState(env: ManagerEnv, ctx: RequestContext, instance: Instance): Promise<void> {
   // An operation in progress owns the instance; the next run looks again.
   if (instance.task_state !== null || instance.host !== env.host) return;
   const power = await driverPowerState(env, ctx, instance);
@@ -48,9 +49,25 @@ export async function syncPowerStates(env: ManagerEnv, ctx: RequestContext): Pro
   const instances = await InstanceList.getByHost(ctx, env.host);
   for (const instance of instances.objects) {
     try {
-      await syncOne(env, ctx, instance);
+      await syncInstancePowerState(env, ctx, instance);
     } catch (err) {
       env.log.warn({ err, instance_uuid: instance.uuid }, 'power state sync of one instance failed');
     }
   }
+}
+
+/**
+ * Nova's handle_lifecycle_event: a driver that reports power changes gets the one instance
+ * synced at once instead of at the next periodic run. Events arrive outside any request, so
+ * each sync gets its own context; failures are logged, never thrown at the driver.
+ */
+export function lifecycleEventListener(env: ManagerEnv, newContext: () => RequestContext): (event: LifecycleEvent) => void {
+  return (event) => {
+    const ctx = newContext();
+    void Instance.getByUuid(ctx, event.instanceUuid, { expectedAttrs: [] })
+      .then((instance) => syncInstancePowerState(env, ctx, instance))
+      .catch((err: unknown) => {
+        if (!(err instanceof InstanceNotFound)) env.log.warn({ err, instance_uuid: event.instanceUuid, transition: event.transition }, 'lifecycle event sync failed');
+      });
+  };
 }

@@ -14,6 +14,7 @@ import { ComputeVirtAPI } from '../legacy/virtapi.js';
 import { InFlight, type ManagerEnv } from '../manager/env.js';
 import { computeHandlers } from '../manager/handlers.js';
 import { COMPUTE_BINARY, markServiceDown } from '../periodic/heartbeat.js';
+import { lifecycleEventListener } from '../periodic/power-sync.js';
 import { PeriodicRunner } from '../periodic/runner.js';
 import type { ComputeConductor } from '../ports.js';
 import { initHost } from '../startup/init-host.js';
@@ -88,6 +89,7 @@ export async function startComputeManager(options: StartComputeManagerOptions): 
     });
     await server.start();
     periodic.start();
+    if (driver.capabilities.supportsLifecycleEvents) driver.registerEventListener(lifecycleEventListener(env, () => RequestContext.create({ ...admin, request_id: undefined })));
     logger.info({ driver: driver.name, node: env.nodename, transport: config.transportUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'compute manager started');
     return handle(config, env, { transport, ownsTransport, server, periodic, service: records.service, node: records.node });
   } catch (err) {
@@ -110,6 +112,7 @@ function handle(config: ComputeManagerConfig, env: ManagerEnv, r: Running): Comp
   const stop = async (graceMs: number): Promise<void> => {
     const started = Date.now();
     // Stop taking messages; what was received finishes (its replies go out) within the grace period.
+    env.driver.registerEventListener(null);
     await r.server.stop({ graceMs });
     const abandoned = await env.inflight.close(Math.max(0, graceMs - (Date.now() - started)));
     if (abandoned > 0) env.log.warn({ abandoned }, 'operations abandoned at shutdown; init_host recovers them at the next start');
