@@ -3,7 +3,7 @@
 // compute-side context whose indirection API is a real ConductorClient. `admin` runs objects
 // locally against the same database, to arrange rows and to check what landed.
 import { ConductorClient, type ConductorClientOptions } from '@novakit/conductor-api';
-import type { DbApi } from '@novakit/db';
+import type { DbApi, Dialect } from '@novakit/db';
 import { createTestDatabase, type TestDatabase } from '@novakit/db/testing';
 import { RequestContext } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
@@ -28,6 +28,8 @@ export interface ConductorEnv {
 }
 
 export interface EnvOptions {
+  /** Default SQLite (in memory). */
+  readonly dialect?: Dialect;
   readonly registry?: ObjectRegistry;
   readonly computeRpc?: ComputeRpc;
   readonly scheduler?: Partial<SchedulerOptions>;
@@ -37,7 +39,8 @@ export interface EnvOptions {
 }
 
 export async function conductorEnv(options: EnvOptions = {}): Promise<ConductorEnv> {
-  const tdb = await createTestDatabase('sqlite', { memory: true });
+  const dialect = options.dialect ?? 'sqlite';
+  const tdb = await createTestDatabase(dialect, dialect === 'sqlite' ? { memory: true } : {});
   const transport = await createTransport(`memory://conductor-${randomUUID()}`, { logger: quietLogger });
   const server = createConductorServer({
     transport,
