@@ -1,7 +1,8 @@
 /**
- * One consumer of a set of queues on its own channel. It (re)declares its exchanges,
- * queues and bindings on every connection, so a broker-side disconnect is survived by
- * attaching again on the next connection.
+ * A consumer of a set of queues. Declarations happen on a short-lived channel of their
+ * own (a refused declaration closes its channel, and must not take the shared main channel
+ * with it); consuming happens on the link's main channel. On every new connection or main
+ * channel the owner attaches it again, so queues and bindings are re-declared.
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -20,8 +21,8 @@ export interface QueueSpec {
 /**
  * `first`: acknowledge on receipt, before the message is handled (oslo's at-most-once for
  * requests). `batched`: hand the message over and acknowledge everything received so far
- * every 64 messages or 250 ms (replies: one ack frame per call would cost the caller a
- * write per call; unacked replies are redelivered after a disconnect and deduplicated).
+ * every 64 messages or 250 ms (replies: an ack per call would cost the caller a write per
+ * call; unacked replies are redelivered after a disconnect and deduplicated).
  */
 export type AckMode = 'first' | 'batched';
 
@@ -32,7 +33,8 @@ export class AmqpSubscription {
   stopped = false;
   readonly ended: Promise<void>;
   private end!: () => void;
-  private channel: Channel | undefined;
+  private attached: { conn: ChannelModel; ch: Channel; tags: string[] } | undefined;
+  private attaching: { main: Channel; promise: Promise<void> } | undefined;
   private unacked: { ch: Channel; msg: ConsumeMessage } | undefined;
   private unackedCount = 0;
   private ackTimer: NodeJS.Timeout | undefined;
@@ -42,71 +44,85 @@ export class AmqpSubscription {
     private readonly deliver: Deliver,
     private readonly ackMode: AckMode,
     private readonly log: Logger,
-    /** Asks the transport to attach this subscription again (consumer cancelled by the broker). */
+    /** Asks the owner to attach this subscription again (consumer cancelled by the broker). */
     private readonly reattach: (sub: AmqpSubscription) => void,
   ) {
     this.ended = new Promise<void>((resolve) => (this.end = resolve));
   }
 
-  async attach(conn: ChannelModel): Promise<void> {
-    const ch = await conn.createChannel();
-    ch.on('error', (err: Error) => this.log.warn({ err, queues: this.names() }, 'consumer channel error'));
-    ch.on('close', () => {
-      if (this.channel === ch) this.channel = undefined;
+  /** Idempotent per main channel: a retry racing the link's own re-attach does nothing. */
+  attach(conn: ChannelModel, main: Channel): Promise<void> {
+    if (this.attached?.ch === main) return Promise.resolve();
+    if (this.attaching?.main === main) return this.attaching.promise;
+    const promise = this.attachTo(conn, main).finally(() => {
+      if (this.attaching?.promise === promise) this.attaching = undefined;
     });
+    this.attaching = { main, promise };
+    return promise;
+  }
+
+  private async attachTo(conn: ChannelModel, main: Channel): Promise<void> {
+    const decl = await conn.createChannel();
+    decl.on('error', (err: Error) => this.log.warn({ err, queues: this.names() }, 'queue declaration refused'));
     try {
       for (const q of this.queues) {
         if (q.exchange) {
-          await ch.assertExchange(q.exchange.name, q.exchange.type, { durable: false, autoDelete: q.exchange.autoDelete });
+          await decl.assertExchange(q.exchange.name, q.exchange.type, { durable: false, autoDelete: q.exchange.autoDelete });
         }
-        await ch.assertQueue(q.name, { durable: false, autoDelete: false, ...(q.args ? { arguments: q.args } : {}) });
-        if (q.exchange) await ch.bindQueue(q.name, q.exchange.name, q.routingKey ?? q.name);
+        await decl.assertQueue(q.name, { durable: false, autoDelete: false, ...(q.args ? { arguments: q.args } : {}) });
+        if (q.exchange) await decl.bindQueue(q.name, q.exchange.name, q.routingKey ?? q.name);
       }
-      for (const q of this.queues) {
-        await ch.consume(q.name, (msg) => this.onMessage(ch, msg), { noAck: false });
-      }
-    } catch (err) {
-      await ch.close().catch(() => undefined);
-      throw err;
+    } finally {
+      await decl.close().catch(() => undefined);
     }
-    if (this.stopped) {
-      await ch.close().catch(() => undefined);
-      return;
+    const tags: string[] = [];
+    for (const q of this.queues) {
+      tags.push((await main.consume(q.name, (msg) => this.onMessage(main, msg), { noAck: false })).consumerTag);
     }
-    this.channel = ch;
+    this.attached = { conn, ch: main, tags };
+    if (this.stopped) await this.cancel();
   }
 
-  /** The connection is gone; its channel with it. */
+  /** The connection or the main channel is gone, and these consumers with it. */
   detach(): void {
-    this.channel = undefined;
+    this.attached = undefined;
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const ch = this.channel;
-    this.channel = undefined;
     this.flushAck();
-    if (ch) {
-      try {
-        // Closing the channel cancels its consumers; deliveries already received were acked
-        // and handed over, so nothing in flight is lost.
-        for (const q of this.queues) if (q.deleteOnStop) await ch.deleteQueue(q.name);
-        await ch.close();
-      } catch (err) {
-        this.log.debug({ err }, 'error while stopping a consumer (connection already gone?)');
-      }
-    }
+    // Deliveries already received were acked and handed over: nothing in flight is lost.
+    await this.cancel();
     this.end();
+  }
+
+  private async cancel(): Promise<void> {
+    const a = this.attached;
+    this.attached = undefined;
+    if (!a) return;
+    try {
+      for (const tag of a.tags) await a.ch.cancel(tag);
+      const doomed = this.queues.filter((q) => q.deleteOnStop);
+      if (doomed.length > 0) {
+        const ch = await a.conn.createChannel();
+        ch.on('error', () => undefined);
+        for (const q of doomed) await ch.deleteQueue(q.name);
+        await ch.close();
+      }
+    } catch (err) {
+      this.log.debug({ err }, 'error while stopping a consumer (connection already gone?)');
+    }
   }
 
   private onMessage(ch: Channel, msg: ConsumeMessage | null): void {
     if (msg === null) {
       // The broker cancelled the consumer (queue deleted): declare and consume again.
-      if (this.channel === ch && !this.stopped) {
+      if (this.attached?.ch === ch && !this.stopped) {
         this.log.warn({ queues: this.names() }, 'consumer cancelled by the broker; re-declaring');
-        this.channel = undefined;
-        ch.close().catch(() => undefined);
+        const { tags } = this.attached;
+        this.attached = undefined;
+        for (const tag of tags) ch.cancel(tag).catch(() => undefined);
         this.reattach(this);
       }
       return;
