@@ -14,7 +14,7 @@
  * - `guest/`: `Guest` = one instance directory + record + (while it runs) a detached QEMU
  *   process and its QMP connection: start, pause/unpause, reboot soft/hard, powerOff/powerOn,
  *   suspend/resume (to a state file), terminate, cleanup; diagnostics; console tail.
- * - `volume/`: file-volume hot-plug and unplug, connection_info parsing, the host's connector.
+ * - `volume/`: file-volume hot-plug and unplug, live swap, connection_info parsing, the host's connector.
  * - `migration/`: destination (createMigrationTarget, prepareIncoming, finishIncoming,
  *   abortIncoming), source (migrateLive, with an NBD block mirror when storage is not shared),
  *   and the shared-storage probe.
@@ -125,7 +125,7 @@ export { collectDiagnostics, type DiskDiagnostics, type GuestDiagnostics } from 
 export { MAX_CONSOLE_BYTES, readConsoleTail } from './guest/console.js';
 
 // volumes
-export { attachedVolumes, attachVolume, detachVolume, type AttachedVolume } from './volume/hotplug.js';
+export { attachedVolumes, attachVolume, detachVolume, swapVolume, type AttachedVolume } from './volume/hotplug.js';
 export { fileVolumeFromConnectionInfo, type FileVolume } from './volume/connection-info.js';
 export { primaryAddress, volumeConnector, type VolumeConnector } from './volume/connector.js';
 

@@ -103,6 +103,8 @@ export const QMP_REPLY_SCHEMAS = {
   'blockdev-mirror': Empty,
   'query-block-jobs': z.array(BlockJobInfoSchema),
   'block-job-cancel': Empty,
+  'block-job-complete': Empty,
+  block_resize: Empty,
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -138,6 +140,8 @@ export interface QmpCommandArgs {
   'blockdev-mirror': { 'job-id': string; device: string; target: string; sync: 'full' | 'top' | 'none' } & Obj;
   'query-block-jobs': undefined;
   'block-job-cancel': { device: string; force?: boolean };
+  'block-job-complete': { device: string };
+  block_resize: { 'node-name': string; size: number };
 }
 
 export type QmpCommandName = keyof QmpCommandArgs & keyof typeof QMP_REPLY_SCHEMAS;

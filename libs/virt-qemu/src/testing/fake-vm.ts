@@ -33,7 +33,7 @@ export interface FakeVmOptions {
 
 interface Node { name: string; driver: string; file: string | undefined; filename: string | undefined }
 interface Device { id: string; driver: string; drive: string | undefined }
-interface Job { id: string; device: string; ready: boolean; len: number }
+interface Job { id: string; device: string; target: string; ready: boolean; len: number }
 
 type Emit = (event: string, data?: Record<string, unknown>) => void;
 
@@ -170,6 +170,20 @@ export class FakeVm {
     'blockdev-mirror': (a) => this.mirror(a),
     'query-block-jobs': () =>
       [...this.jobs.values()].map((j) => ({ device: j.id, type: 'mirror', len: j.len, offset: j.ready ? j.len : 0, ready: j.ready, status: j.ready ? 'ready' : 'running' })),
+    'block-job-complete': (a) => {
+      const job = this.jobs.get(String(a.device));
+      if (!job) throw new FakeQmpError('DeviceNotActive', `Block job '${String(a.device)}' not found`);
+      if (!job.ready) throw new FakeQmpError('GenericError', `The active block job '${job.id}' cannot be completed`);
+      this.jobs.delete(job.id);
+      // The pivot: devices on the mirrored node now use the target.
+      for (const d of this.devices.values()) if (d.drive === job.device) d.drive = job.target;
+      setTimeout(() => this.emit('BLOCK_JOB_COMPLETED', { device: job.id, type: 'mirror', len: job.len, offset: job.len, speed: 0 }), 2);
+      return {};
+    },
+    block_resize: (a) => {
+      if (!this.nodes.has(String(a['node-name']))) throw new FakeQmpError('GenericError', `Cannot find node ${String(a['node-name'])}`);
+      return {};
+    },
     'block-job-cancel': (a) => {
       const job = this.jobs.get(String(a.device));
       if (!job) throw new FakeQmpError('DeviceNotActive', `Block job '${String(a.device)}' not found`);
@@ -232,7 +246,7 @@ export class FakeVm {
     if (!this.nodes.has(String(a.device)) || !this.nodes.has(String(a.target))) {
       throw new FakeQmpError('GenericError', 'Cannot find device or target node');
     }
-    const job: Job = { id, device: String(a.device), ready: false, len: 1 << 20 };
+    const job: Job = { id, device: String(a.device), target: String(a.target), ready: false, len: 1 << 20 };
     this.jobs.set(id, job);
     setTimeout(() => {
       if (!this.jobs.has(id)) return;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeHost, type FakeHostHandle } from '../testing/fake-host.js';
 import { collectDiagnostics } from '../guest/diagnostics.js';
-import { attachedVolumes, attachVolume, detachVolume } from './hotplug.js';
+import { attachedVolumes, attachVolume, detachVolume, swapVolume } from './hotplug.js';
 import { fileVolumeFromConnectionInfo } from './connection-info.js';
 import { volumeConnector } from './connector.js';
 
@@ -55,6 +55,34 @@ describe('volume hot-plug (fake QEMU)', () => {
     await attachVolume(guest, { path: '/v/a.raw', format: 'raw' }, fake.host.images);
     await expect(detachVolume(guest, '/dev/sdb', 50)).rejects.toMatchObject({ name: 'QmpTimeout' });
     expect(attachedVolumes(guest)).toHaveLength(1);
+  });
+
+  it('swaps a volume live: the device reads the new nodes, the old ones go, detach still cleans up', async () => {
+    const guest = await running();
+    const server = fake.qemu.server(guest.runningPid()!);
+    await attachVolume(guest, { path: '/v/a.raw', format: 'raw', serial: 'vol-a' }, fake.host.images);
+    await swapVolume(guest, '/dev/sdb', { path: '/v/b.raw', format: 'raw', serial: 'vol-b' }, fake.host.images, { timeoutMs: 1000, resizeBytes: 2 << 20 });
+    expect(server.vm.devices.get('scsi-disk1')).toMatchObject({ drive: 'sw1-disk1' });
+    expect([...server.vm.nodes.keys()].sort()).toEqual(['disk0', 'disk0-file', 'sw1-disk1', 'sw1-disk1-file']);
+    expect(attachedVolumes(guest)).toEqual([{ device: '/dev/sdb', path: '/v/b.raw', format: 'raw', serial: 'vol-b' }]);
+    expect(server.received.map((c) => c.command)).toEqual(expect.arrayContaining(['blockdev-mirror', 'block-job-complete', 'block_resize']));
+    await swapVolume(guest, '/dev/sdb', { path: '/v/c.raw', format: 'raw' }, fake.host.images, { timeoutMs: 1000 });
+    expect(server.vm.devices.get('scsi-disk1')).toMatchObject({ drive: 'sw2-disk1' });
+    expect((await collectDiagnostics(guest, fake.qemu)).disks.map((d) => d.device)).toEqual(['/dev/sda', '/dev/sdb']);
+    await detachVolume(guest, '/dev/sdb', 1000);
+    expect([...server.vm.nodes.keys()].sort()).toEqual(['disk0', 'disk0-file']);
+    await expect(swapVolume(guest, '/dev/sdb', { path: '/v/d.raw', format: 'raw' }, fake.host.images, { timeoutMs: 100 })).rejects.toMatchObject({ name: 'VolumeNotAttached' });
+  });
+
+  it('leaves the old volume in place when the copy fails', async () => {
+    const guest = await running();
+    const server = fake.qemu.server(guest.runningPid()!);
+    await attachVolume(guest, { path: '/v/a.raw', format: 'raw' }, fake.host.images);
+    server.injectFault('block-job-complete', { kind: 'error', desc: 'mirror target went away' });
+    await expect(swapVolume(guest, '/dev/sdb', { path: '/v/b.raw', format: 'raw' }, fake.host.images, { timeoutMs: 1000 })).rejects.toMatchObject({ name: 'QmpCommandFailed' });
+    expect(server.vm.devices.get('scsi-disk1')).toMatchObject({ drive: 'disk1' });
+    expect([...server.vm.nodes.keys()].sort()).toEqual(['disk0', 'disk0-file', 'disk1', 'disk1-file']);
+    expect(attachedVolumes(guest).map((v) => v.path)).toEqual(['/v/a.raw']);
   });
 
   it('records volumes of a stopped guest and plugs them at start', async () => {
