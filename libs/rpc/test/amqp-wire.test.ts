@@ -101,20 +101,23 @@ describe.skipIf(reason !== null)('AMQP wire', () => {
     const t = uniqueName('mainch');
     const own = await createTransport(RABBIT_URL, { exchange, logger: quietLogger, reconnect: { initialDelayMs: 20 } });
     const server = new RpcServer(own, { topic: t, server: 'host1' }, [defineEndpoint({ methods: { echo: (_c, { arg }) => arg } })], { logger: quietLogger });
-    await server.start();
-    const client = new RpcClient(own, { topic: t }, { timeoutMs: 3000 });
-    const ctx = createRequestContext();
-    expect(await client.call(ctx, 'echo', { arg: 1 })).toBe(1);
-    // The exchange deleted behind its back: the next call on the main channel gets a 404,
-    // which closes that channel and every consumer on it (and the bindings went too).
-    const admin = await amqp.connect(RABBIT_URL);
-    await (await admin.createChannel()).deleteExchange(exchange);
-    await admin.close();
-    await expect(client.prepare({ timeoutMs: 500 }).call(ctx, 'echo', { arg: 0 })).rejects.toBeInstanceOf(MessagingTimeout);
-    expect(await client.call(ctx, 'echo', { arg: 2 })).toBe(2);
-    await server.stop();
-    await own.close();
-    await deleteBrokerObjects(RABBIT_URL, { queues: [t, `${t}.host1`] });
+    try {
+      await server.start();
+      const client = new RpcClient(own, { topic: t }, { timeoutMs: 3000 });
+      const ctx = createRequestContext();
+      expect(await client.call(ctx, 'echo', { arg: 1 })).toBe(1);
+      // The exchange deleted behind its back: the next call on the main channel gets a 404,
+      // which closes that channel and every consumer on it (and the bindings went too).
+      const admin = await amqp.connect(RABBIT_URL);
+      await (await admin.createChannel()).deleteExchange(exchange);
+      await admin.close();
+      await expect(client.prepare({ timeoutMs: 500 }).call(ctx, 'echo', { arg: 0 })).rejects.toBeInstanceOf(MessagingTimeout);
+      expect(await client.call(ctx, 'echo', { arg: 2 })).toBe(2);
+    } finally {
+      await server.stop();
+      await own.close();
+      await deleteBrokerObjects(RABBIT_URL, { queues: [t, `${t}.host1`] });
+    }
   });
 
   it('declares the topic and topic.server queues a Python server shares', async () => {
