@@ -158,6 +158,7 @@ describe('init_host after a restart', () => {
     const deleting = await boot('node-a');
     const building = await boot('node-a');
     const rebooting = await boot('node-a');
+    const halfDeleted = await boot('node-a');
     await stack.computes.get('node-a')!.stop();
     expect((await Service.getByHostAndBinary(stack.ctx, 'node-a', 'nova-compute')).last_seen_up).toBeNull();
 
@@ -173,6 +174,9 @@ describe('init_host after a restart', () => {
       if (task === TaskState.SPAWNING) fresh.vm_state = VmState.BUILDING;
       await fresh.save();
     }
+    const last = await load(stack.ctx, halfDeleted.uuid);
+    last.vm_state = VmState.DELETED;
+    await last.save();
     await stack.startCompute('node-a');
     expect((await Service.getByHostAndBinary(stack.ctx, 'node-a', 'nova-compute')).last_seen_up).not.toBeNull();
 
@@ -189,6 +193,9 @@ describe('init_host after a restart', () => {
     expect(guest('node-a', building.uuid)).toBeUndefined();
     expect((await InstanceFault.getLatestForInstance(stack.ctx, building.uuid))!.message).toMatch(/InterruptedByRestart/);
     expect(await eventNames(building.uuid)).toContain('compute_init_instance:Error');
+
+    expect((await load(stack.ctx, halfDeleted.uuid)).deleted).toBe(true);
+    expect(guest('node-a', halfDeleted.uuid)).toBeUndefined();
 
     const rebooted = await load(stack.ctx, rebooting.uuid);
     expect(rebooted).toMatchObject({ vm_state: VmState.ACTIVE, task_state: null, power_state: PowerState.RUNNING });

@@ -49,6 +49,12 @@ async function recoverTask(env: ManagerEnv, ctx: RequestContext, instance: Insta
     return recordRecovery(env, ctx, instance, 'compute_init_instance', { operation: 'build', outcome: 'instance set to ERROR' });
   }
   if (task === TaskState.DELETING) return terminateInstance(env, ctx, instance);
+  if (instance.vm_state === VmState.DELETED && !instance.deleted) {
+    // The delete ran to its last step (the record says deleted) but the row was not soft-deleted yet.
+    await driverDestroy(env, ctx, instance, { networkInfo: [], blockDeviceInfo: await legacyBlockDeviceInfo(env, ctx, instance.uuid, instance.root_device_name), destroyDisks: true });
+    await instance.destroy();
+    return recordRecovery(env, ctx, instance, 'compute_init_instance', null);
+  }
   if (task === TaskState.POWERING_OFF) return stopInstance(env, ctx, instance, false);
   if (task === TaskState.POWERING_ON) return startInstance(env, ctx, instance);
   if (REBOOTING.includes(task)) {
