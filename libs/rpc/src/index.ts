@@ -42,6 +42,21 @@
  *   cap resolution (`versionCap('auto', provider)`) for the compute and conductor APIs.
  * - `ErrorRegistry`: the allow-list of error classes a client re-raises by name; others
  *   arrive as `RemoteError`. Errors: see `errors.ts`.
+ * - `@novakit/rpc/testing`: `RABBIT_URL`, `probeRabbitMq`, `servicesRequired`,
+ *   `uniqueName`, `deleteBrokerObjects` for suites that run over both transports.
+ *
+ * Semantics worth knowing:
+ * - Requests are acknowledged on receipt (oslo's at-most-once): a call lost with a dying
+ *   connection fails with MessagingTimeout, never runs twice. A cast resolves once the
+ *   broker confirmed it and is published again if the connection drops first; servers drop
+ *   redeliveries by `_unique_id` (the last 1024 per server).
+ * - `canSendVersion` and `versionCap` are async because a cap may come from an async
+ *   provider (`auto`); a provider is asked once per client family until `resetVersionCap`.
+ * - Endpoint methods are an explicit record, never the prototype chain; `_`-names are
+ *   private. Failures travel as oslo failures; the client's ErrorRegistry decides which
+ *   classes come back typed.
+ * - Both transports carry the same envelope bytes (compact JSON; Python writes `", "`
+ *   separators, which parse the same).
  *
  * The lib depends on no other novakit lib.
  */
