@@ -9,8 +9,8 @@ import { killStrayQemus, missing, TEST_TIMEOUTS } from './real-qemu.js';
 
 const firewall = !missing && nftUsable();
 
-/** What the QEMU driver does not do (as libvirt): no guest agent, no bare-metal constraints, no volume swap yet. */
-const NOT_SUPPORTED: CapabilityName[] = ['supportsNetworkConstraints', 'supportsInjectFile', 'supportsInjectNetworkInfo', 'supportsResetNetwork', 'supportsSwapVolume'];
+/** The expectations of DRIVER_EXPECTATIONS, less the firewall where nft cannot be used (not root, no nftables). */
+const NOT_SUPPORTED: CapabilityName[] = [...DRIVER_EXPECTATIONS.qemu!.unsupported];
 if (!firewall) NOT_SUPPORTED.push('supportsFirewall');
 
 const expectations: DriverExpectations = { ...DRIVER_EXPECTATIONS.qemu!, unsupported: NOT_SUPPORTED };

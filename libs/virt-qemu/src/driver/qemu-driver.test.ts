@@ -74,7 +74,7 @@ describe('QemuDriver capabilities and configuration', () => {
       supportsPause: true,
       supportsSuspend: true,
       supportsVolumeAttach: true,
-      supportsSwapVolume: false,
+      supportsSwapVolume: true,
       supportsLiveMigration: true,
       supportsBlockMigration: true,
       supportsSharedStorageCheck: true,
@@ -303,6 +303,22 @@ describe('QemuDriver volumes, naming and diagnostics (fake QEMU)', () => {
     await h.driver.attachVolume(ctx, ti.legacy, { connectionInfo: v2.info, mountpoint: '/dev/sdb' });
     await expect(h.driver.detachVolume(ctx, ti.legacy, { connectionInfo: v2.info, mountpoint: '/dev/sdb' })).rejects.toMatchObject({ name: 'DeviceDetachFailed' });
     expect(await h.driver.getVolumeConnector(ctx, ti.legacy)).toMatchObject({ host: 'node-1', ip: '127.0.0.1', initiator: expect.stringMatching(/\S/) });
+  });
+
+  it('swaps a volume of a running guest live; a stopped guest is InstanceNotRunning', async () => {
+    const h = await started();
+    const ti = await spawn(h.driver);
+    const dir = tempDir();
+    const [v1, v2, v3] = [volumeFile(dir, 'v1.raw'), volumeFile(dir, 'v2.raw'), volumeFile(dir, 'v3.raw')];
+    await h.driver.attachVolume(ctx, ti.legacy, { connectionInfo: v1.info, mountpoint: '/dev/sdb' });
+    await expect(h.driver.swapVolume(ctx, ti.instance, { oldConnectionInfo: v3.info, newConnectionInfo: v2.info, mountpoint: '/dev/sdc' })).rejects.toMatchObject({ name: 'VolumeNotFound' });
+    await h.driver.swapVolume(ctx, ti.instance, { oldConnectionInfo: v1.info, newConnectionInfo: v2.info, mountpoint: '/dev/sdb', resizeToGb: 1 });
+    expect(h.qemu.server(pidOf(h, ti)).vm.devices.get('scsi-disk1')).toMatchObject({ drive: 'sw1-disk1' });
+    // The old volume is free again, the new one sits at the mountpoint.
+    await h.driver.attachVolume(ctx, ti.legacy, { connectionInfo: v1.info, mountpoint: '/dev/sdc' });
+    await expect(h.driver.attachVolume(ctx, ti.legacy, { connectionInfo: v3.info, mountpoint: '/dev/sdb' })).rejects.toMatchObject({ name: 'DeviceIsBusy' });
+    await h.driver.powerOff(ti.instance, { timeoutSeconds: 0 });
+    await expect(h.driver.swapVolume(ctx, ti.instance, { oldConnectionInfo: v2.info, newConnectionInfo: v3.info, mountpoint: '/dev/sdb' })).rejects.toMatchObject({ name: 'InstanceNotRunning' });
   });
 
   it('names devices on the SCSI bus, saves the BDMs and writes the defaults back through VirtAPI', async () => {

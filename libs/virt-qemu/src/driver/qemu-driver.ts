@@ -57,7 +57,7 @@ import { checkSharedStorageProbe, createSharedStorageProbe, removeSharedStorageP
 import { describeForMigration, migrateLive } from '../migration/source.js';
 import { QmpClient } from '../qmp/client.js';
 import type { QmpConnect } from '../guest/context.js';
-import { attachedVolumes, attachVolume, detachVolume } from '../volume/hotplug.js';
+import { attachedVolumes, attachVolume, detachVolume, swapVolume } from '../volume/hotplug.js';
 import { fileVolumeFromConnectionInfo, type FileVolume } from '../volume/connection-info.js';
 import { primaryAddress, volumeConnector } from '../volume/connector.js';
 import { legacyDiagnostics, typedDiagnostics } from './diagnostics.js';
@@ -133,6 +133,7 @@ export class QemuDriver extends ComputeDriverBase {
       supportsPause: true,
       supportsSuspend: true,
       supportsVolumeAttach: true,
+      supportsSwapVolume: true,
       supportsLiveMigration: true,
       supportsBlockMigration: true,
       supportsSharedStorageCheck: true,
@@ -542,6 +543,25 @@ export class QemuDriver extends ComputeDriverBase {
       },
       (reason) => new DeviceDetachFailed({ device: args.mountpoint, reason }),
     );
+  }
+
+  override async swapVolume(
+    _ctx: RequestContext,
+    instance: Instance,
+    args: { oldConnectionInfo: ConnectionInfo; newConnectionInfo: ConnectionInfo; mountpoint: string; resizeToGb?: number },
+  ): Promise<void> {
+    await this.op(instance, async () => {
+      const guest = await this.guest(instance.uuid);
+      const attached = attachedVolumes(guest);
+      const path = pathOf(args.oldConnectionInfo);
+      const old = attached.find((v) => v.path === path) ?? attached.find((v) => v.device === scsiName(args.mountpoint));
+      if (!old) throw new VolumeNotFound({ volume_id: args.oldConnectionInfo.serial ?? args.mountpoint });
+      const volume = this.fileVolume(args.newConnectionInfo);
+      await swapVolume(guest, old.device, volume, this.qemuHost.images, {
+        timeoutMs: (this.options.migration?.timeoutS ?? 600) * 1000,
+        ...(args.resizeToGb ? { resizeBytes: args.resizeToGb * GiB } : {}),
+      });
+    });
   }
 
   // ------------------------------------------------------------ live migration
