@@ -10,7 +10,7 @@ import { COMPUTE_RPC_API, ComputeRpcClient, computeErrorRegistry } from '@novaki
 import { openDbApi, type DbApi } from '@novakit/db';
 import { NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, RpcClient, type Transport } from '@novakit/rpc';
-import { probeRabbitMq, RABBIT_URL, servicesRequired, uniqueName } from '@novakit/rpc/testing';
+import { deleteBrokerObjects, probeRabbitMq, RABBIT_URL, servicesRequired, uniqueName } from '@novakit/rpc/testing';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -100,6 +100,7 @@ export async function deploy(): Promise<Deployment> {
   const compute = new ComputeRpcClient(transport, { serializer, versionCap: COMPUTE_RPC_API.latest, timeoutMs: 20_000 });
   const raw = new RpcClient<RequestContext>(transport, { topic: 'compute', version: '1.0' }, { serializer, errors: computeErrorRegistry(), timeoutMs: 20_000 });
   const procs: Proc[] = [];
+  const hosts = new Set<string>();
   const conductor = new Proc(['test/support/conductor-process.ts'], { CM_DB_URL: dbUrl, CM_TRANSPORT_URL: RABBIT_URL, CM_EXCHANGE: exchange, CM_TOPIC: conductorTopic });
   procs.push(conductor);
   await conductor.waitFor(/^ready$/);
@@ -115,6 +116,7 @@ export async function deploy(): Promise<Deployment> {
       return RequestContext.withDb(RequestContext.admin(), db);
     },
     async configFor(host, extra = {}) {
+      hosts.add(host);
       const path = join(dir, `${host}.json`);
       const config = {
         host,
@@ -149,6 +151,11 @@ export async function deploy(): Promise<Deployment> {
       for (const p of procs.reverse()) await p.stop();
       await transport.close();
       await db.close();
+      // Everything this run named uniquely; the shared `compute` topic queue stays for others.
+      await deleteBrokerObjects(RABBIT_URL, {
+        queues: [conductorTopic, `${conductorTopic}.ctl`, ...[...hosts].map((h) => `compute.${h}`)],
+        exchanges: [exchange, `${conductorTopic}_fanout`],
+      }).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
   };
