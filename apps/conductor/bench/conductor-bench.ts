@@ -24,7 +24,7 @@ import { Flavor, Instance, InstanceInfoCache, RequestContext, SAMPLE_NETWORK_INF
 import { createTransport } from '@novakit/rpc';
 import { deleteBrokerObjects, probeRabbitMq, RABBIT_URL, uniqueName } from '@novakit/rpc/testing';
 import { pino } from 'pino';
-import { median, summarize, type CallSummary } from './stats.js';
+import { cpuPerCall, median, summarize, type CallSummary, type CpuPerCall } from './stats.js';
 
 const PYTHON = '/usr/bin/python3';
 const ANCHOR = process.env.NOVAKIT_MSG_BENCH ?? '/work/shared/anchors/python/msg_bench.py';
@@ -151,9 +151,10 @@ async function main(): Promise<void> {
     const payload = JSON.stringify(remote.obj_to_primitive()).length;
     await timeSaves(remote, 100);
     const rpcRounds: CallSummary[] = [];
+    const cpu: CpuPerCall[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      rpcRounds.push(await timeSaves(remote, CALLS));
-      note(`object_action Instance.save over RabbitMQ, round ${r + 1}/${ROUNDS}: ${rpcRounds.at(-1)!.calls_per_s} calls/s`);
+      cpu.push(await cpuPerCall(server.pid, CALLS, async () => void rpcRounds.push(await timeSaves(remote, CALLS))));
+      note(`object_action Instance.save over RabbitMQ, round ${r + 1}/${ROUNDS}: ${rpcRounds.at(-1)!.calls_per_s} calls/s, CPU ms/call ${JSON.stringify(cpu.at(-1))}`);
     }
     const parallel = await Promise.all(others.map((u) => Instance.getByUuid(ctx, u, { expectedAttrs: [...ALL_ATTRS] })));
     const concurrentRounds: number[] = [];
@@ -168,9 +169,10 @@ async function main(): Promise<void> {
     await new Promise((r) => server.once('exit', r));
 
     const anchor = flag('--no-python') ? 'skipped (--no-python)' : (note('running msg_bench.py (oslo.messaging anchor)'), await runAnchor());
-    const rpc = [...rpcRounds].sort((a, b) => a.calls_per_s - b.calls_per_s)[Math.floor(rpcRounds.length / 2)]!;
+    const middle = [...rpcRounds.keys()].sort((a, b) => rpcRounds[a]!.calls_per_s - rpcRounds[b]!.calls_per_s)[Math.floor(rpcRounds.length / 2)]!;
+    const rpc = rpcRounds[middle]!;
     const result = {
-      object_action_save: { calls_per_s: rpc.calls_per_s, p50_ms: rpc.p50_ms, p99_ms: rpc.p99_ms },
+      object_action_save: { calls_per_s: rpc.calls_per_s, p50_ms: rpc.p50_ms, p99_ms: rpc.p99_ms, cpu_ms_per_call: cpu[middle] },
       db_only_save_per_s: median(dbRounds),
       object_action_save_concurrent: { callers: CALLERS, calls_per_s: median(concurrentRounds) },
       anchor:

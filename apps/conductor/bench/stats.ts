@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
 // Latency summaries computed as msg_bench.py computes them (same percentile interpolation),
 // so the columns compare like with like.
 
@@ -25,4 +27,44 @@ export function summarize(latenciesMs: readonly number[], totalS: number): CallS
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; null when unreadable. */
+export function processCpuS(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1)!.trim().split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The RabbitMQ Erlang VM (beam.smp), whose CPU is part of every round trip. */
+export function brokerPid(): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'beam.smp') return Number(d);
+    } catch {
+      // the process went away
+    }
+  }
+  return undefined;
+}
+
+export type CpuPerCall = Record<'client' | 'server' | 'broker', number | null>;
+
+/** CPU ms per call spent by this process, the conductor process and the broker while `run` ran `n` calls. */
+export async function cpuPerCall(serverPid: number | undefined, n: number, run: () => Promise<void>): Promise<CpuPerCall> {
+  const broker = brokerPid();
+  const client0 = process.cpuUsage();
+  const server0 = processCpuS(serverPid);
+  const broker0 = processCpuS(broker);
+  await run();
+  const client1 = process.cpuUsage(client0);
+  const server1 = processCpuS(serverPid);
+  const broker1 = processCpuS(broker);
+  const per = (a: number | null, b: number | null) => (a === null || b === null ? null : round(((b - a) * 1000) / n, 2));
+  return { client: round((client1.user + client1.system) / 1000 / n, 2), server: per(server0, server1), broker: per(broker0, broker1) };
 }

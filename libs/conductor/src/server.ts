@@ -51,7 +51,7 @@ export function createConductorServer(options: ConductorServerOptions): Conducto
   const log = options.logger ?? pino({ name: 'nova-conductor', level: process.env.NOVAKIT_LOG_LEVEL ?? 'info' });
   const registry = options.registry ?? objectRegistry;
   const scheduler = new Scheduler(options.scheduler);
-  const objects = guarded(objectMethods(registry), (err, method, args) => objectMethodError(err, describe(method, args)), log);
+  const objects = guarded(objectMethods(registry), (err, method, args) => objectMethodError(err, actionName(method, args)), log);
   const legacy = guarded(legacyMethods(options.db), translateError, log);
   const tasks = guarded(computeTaskMethods({ scheduler, computeRpc: options.computeRpc ?? null, host: options.host, log }), translateError, log);
   const serializer = new ObjectSerializer<RequestContext>(registry, createRequestContextCodec({ db: options.db }));
@@ -78,7 +78,7 @@ export function createConductorServer(options: ConductorServerOptions): Conducto
 }
 
 /** `Instance.save`, for the error an object method's untyped failure becomes. */
-function describe(method: string, args: Record<string, unknown>): string {
+function actionName(method: string, args: Record<string, unknown>): string {
   const objinst = args.objinst as { obj_name?: () => string } | undefined;
   const objname = typeof objinst?.obj_name === 'function' ? objinst.obj_name() : args.objname;
   return `${String(objname ?? method)}.${String(args.objmethod ?? method)}`;
