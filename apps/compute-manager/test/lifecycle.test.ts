@@ -1,8 +1,10 @@
 // Functional: the whole stack in one process (in-process transport, a real conductor on
 // SQLite, fake hypervisors for two hosts). Each test asserts the database through objects
 // and the hypervisor through the fake's machine.
+import { ConductorClient } from '@novakit/conductor-api';
 import {
   BlockDeviceMappingList,
+  Instance,
   InstanceActionEventList,
   InstanceActionList,
   InstanceFault,
@@ -11,8 +13,8 @@ import {
   SecurityGroupList,
   SecurityGroupRule,
   VmState,
-  type Instance,
 } from '@novakit/objects';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +162,23 @@ describe('compute manager, in one process with a real conductor', () => {
     await eventually('destination rolled back', async () => stack.network.find('node-b')!.incoming.has(instance.uuid), (has) => !has);
     expect(await load(stack.ctx, instance.uuid)).toMatchObject({ host: 'node-a', task_state: null, vm_state: VmState.ACTIVE });
     expect(guest('node-a', instance.uuid)?.power).toBe(PowerState.RUNNING);
+  });
+
+  it("through the conductor's compute_task: build_instances schedules and builds, live_migrate_instance picks B and moves it", async () => {
+    const conductor = new ConductorClient(stack.transport, { timeoutMs: 10_000 });
+    await stack.computes.get('node-a')!.runPeriodicTask('resource_report');
+    await stack.computes.get('node-b')!.runPeriodicTask('resource_report');
+    const request = new Instance({ uuid: randomUUID(), user_id: 'u1', project_id: 'p1', image_ref: 'cirros', display_name: 'sched', memory_mb: 256, vcpus: 1, root_gb: 1, ephemeral_gb: 0 });
+    const [created] = await conductor.computeTask.build_instances(stack.ctx, { instances: [request], image: { id: 'cirros', properties: {} }, filter_properties: { force_hosts: ['node-a'] } });
+    const built = await settled(stack.ctx, created!.uuid, VmState.ACTIVE);
+    expect(built.host).toBe('node-a');
+    expect(guest('node-a', built.uuid)?.power).toBe(PowerState.RUNNING);
+
+    const dest = await conductor.computeTask.live_migrate_instance(stack.ctx, { instance: built, host: null, block_migration: true, disk_over_commit: false });
+    expect(dest).toBe('node-b');
+    const moved = await eventually('moved by compute_task', () => load(stack.ctx, built.uuid), (i) => i.host === 'node-b' && i.task_state === null);
+    expect(moved.vm_state).toBe(VmState.ACTIVE);
+    expect(guest('node-b', built.uuid)?.power).toBe(PowerState.RUNNING);
   });
 
   it('deletes: the record is soft-deleted and the hypervisor forgets the guest and its volumes', async () => {
