@@ -83,7 +83,8 @@ class LiveMigrationTask extends WorkflowTask<void> {
       const connector = await driverVolumeConnector(env, ctx, instance);
       this.log.info({ connector_host: connector.host, volumes: bdms.volumeBdms().map((b) => b.volume_id) }, 'source volume connections terminated');
     }
-    await driverUnfilter(env, ctx, instance, networkInfo);
+    // A driver without a firewall (QEMU unless it manages nft) has no rules here to remove.
+    if (env.driver.capabilities.supportsFirewall) await driverUnfilter(env, ctx, instance, networkInfo);
     await env.compute.postLiveMigrationAtDestination(ctx, instance, args.dest, args.blockMigration);
     if (args.blockMigration || !this.sharedInstancePath) {
       await driverCleanup(env, ctx, instance, { networkInfo, destroyDisks: !this.sharedBlockStorage, migrateData });
