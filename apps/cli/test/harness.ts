@@ -30,14 +30,14 @@ export interface InProcessNode {
   stop(): Promise<number>;
 }
 
-export async function upInProcess(hosts = 2): Promise<InProcessNode> {
+export async function upInProcess(hosts = 2, driver: 'fake' | 'qemu' = 'fake'): Promise<InProcessNode> {
   const dir = await mkdtemp(join(tmpdir(), 'novakit-cli-'));
   const abort = new AbortController();
   const cap = captureIo();
   let resolveUp!: (n: EmbeddedNode) => void;
   const up = new Promise<EmbeddedNode>((r) => (resolveUp = r));
   const env = { XDG_CONFIG_HOME: join(dir, 'xdg') };
-  const finished = runCli(['up', '--data-dir', join(dir, '.novakit'), '--port', '0', '--hosts', String(hosts), '--log-level', 'warn'], {
+  const finished = runCli(['up', '--data-dir', join(dir, '.novakit'), '--port', '0', '--hosts', String(hosts), '--driver', driver, '--log-level', 'warn'], {
     io: cap.io,
     env,
     cwd: dir,

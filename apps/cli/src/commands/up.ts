@@ -48,6 +48,7 @@ function banner(node: EmbeddedNode, o: UpOptions, configs: string[], logFile: st
     '        npx novakit server actions demo',
     `  logs: ${logFile}`,
     '',
+    ...(o.driver === 'qemu' ? ['QEMU guests keep running after Ctrl-C; the next `novakit up` on this data directory reattaches them.'] : []),
     'Ctrl-C stops it.',
     '',
   ].join('\n');
