@@ -2,7 +2,10 @@
 // every failure into a message on stderr and an exit code (exit-codes.ts).
 import { Command, CommanderError } from 'commander';
 import { registerMigrateCommand } from './commands/server-migrate.js';
-import { registerResourceCommands } from './commands/resources.js';
+import { registerFlavorCommands } from './commands/flavor.js';
+import { registerOperatorCommands } from './commands/operator.js';
+import { registerSecgroupCommands } from './commands/secgroup.js';
+import { registerVolumeCommands } from './commands/volume.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerServerExtras } from './commands/server-extras.js';
 import { registerUpCommand, type UpDeps } from './commands/up.js';
@@ -24,7 +27,10 @@ export function buildProgram(deps: UpDeps): Command {
   registerServerCommands(server, deps);
   registerMigrateCommand(server, deps);
   registerServerExtras(server, deps);
-  registerResourceCommands(program, deps);
+  registerVolumeCommands(program, deps);
+  registerFlavorCommands(program, deps);
+  registerOperatorCommands(program, deps);
+  registerSecgroupCommands(program, deps);
   // Subcommands report their usage errors through the same override.
   const override = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ writeOut: deps.io.out, writeErr: deps.io.err });
