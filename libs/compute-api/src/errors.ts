@@ -22,7 +22,13 @@ export class InstanceIsLocked extends NovakitError<{ instance_uuid: string }> {
   static override readonly msgFmt = 'Instance {instance_uuid} is locked';
 }
 
-export const COMPUTE_API_ERRORS: readonly NovakitErrorClass[] = [InstanceNotOnHost, ComputeTooOld, InstanceIsLocked];
+/** The compute is shutting down and takes no new operation; the caller may retry once it is back. */
+export class ComputeShuttingDown extends NovakitError<{ host: string }> {
+  static override readonly category = 'Unavailable';
+  static override readonly msgFmt = 'Compute {host} is shutting down';
+}
+
+export const COMPUTE_API_ERRORS: readonly NovakitErrorClass[] = [InstanceNotOnHost, ComputeTooOld, InstanceIsLocked, ComputeShuttingDown];
 
 /** Every error a compute RPC may raise, so callers get the same named class back. */
 export function computeErrorRegistry(registry: ErrorRegistry = ErrorRegistry.withDefaults()): ErrorRegistry {

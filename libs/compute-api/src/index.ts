@@ -20,4 +20,4 @@ export { ComputeRpcClient } from './client.js';
 export type { ComputeRpcClientOptions } from './client.js';
 export { createComputeEndpoint } from './endpoint.js';
 export type { ComputeRpcHandlers } from './endpoint.js';
-export { COMPUTE_API_ERRORS, ComputeTooOld, InstanceIsLocked, InstanceNotOnHost, computeErrorRegistry } from './errors.js';
+export { COMPUTE_API_ERRORS, ComputeShuttingDown, ComputeTooOld, InstanceIsLocked, InstanceNotOnHost, computeErrorRegistry } from './errors.js';
