@@ -1,4 +1,5 @@
-import type { Primitive, VersionedObject } from './base.js';
+import { UNSET, type Primitive, type VersionedObject } from './base.js';
+import { dataWriter } from './codegen.js';
 import type { FieldMeta, ObjectMeta } from './meta.js';
 import { compareVersions } from './version.js';
 
@@ -15,7 +16,8 @@ export function backportData(
   manifest: Readonly<Record<string, string>> | null,
 ): void {
   const meta = obj._meta;
-  for (const name of newerThan(meta, target)) delete data[name];
+  // Usually a no-op: the writer already left these out (see backportPlan); a hand-built `data` may have them.
+  for (const name of backportPlan(meta, target).dropped) if (name in data) delete data[name];
   const previous = obj._manifest;
   obj._manifest = manifest;
   try {
@@ -53,22 +55,35 @@ function backportChild(
   // A child cannot be levelled up; one already at the target only needs its own children levelled.
   const cmp = compareVersions(target, prim[versionKey] as string);
   if (cmp > 0 || (cmp === 0 && !manifest)) return;
-  backportData(child, prim[dataKey] as Record<string, unknown>, target, manifest);
+  // Written again without the fields the target predates, rather than deleting them.
+  const data = dataWriter(child._meta, UNSET, backportPlan(child._meta, target).droppedSet)(child._v);
+  backportData(child, data, target, manifest);
+  prim[dataKey] = data;
   prim[versionKey] = target;
 }
 
-const planCache = new WeakMap<ObjectMeta, Map<string, readonly string[]>>();
+export interface BackportPlan {
+  readonly dropped: readonly string[];
+  readonly droppedSet: ReadonlySet<string>;
+  /** By field index: 1 when the target predates the field. */
+  readonly mask: Uint8Array;
+}
 
-/** Fields a target predates, derived once per (class, target) from the schema. */
-function newerThan(meta: ObjectMeta, target: string): readonly string[] {
+const planCache = new WeakMap<ObjectMeta, Map<string, BackportPlan>>();
+
+/** The fields a target predates, derived once per (class, target) from the schema. */
+export function backportPlan(meta: ObjectMeta, target: string): BackportPlan {
   let byTarget = planCache.get(meta);
   if (!byTarget) planCache.set(meta, (byTarget = new Map()));
-  let names = byTarget.get(target);
-  if (!names) {
-    names = meta.fields.filter((fm) => fm.field.options.since !== null && compareVersions(fm.field.options.since, target) > 0).map((fm) => fm.name);
-    if (byTarget.size < 64) byTarget.set(target, names);
+  let plan = byTarget.get(target);
+  if (!plan) {
+    const newer = meta.fields.filter((fm) => fm.field.options.since !== null && compareVersions(fm.field.options.since, target) > 0);
+    const mask = new Uint8Array(meta.fields.length);
+    for (const fm of newer) mask[fm.index] = 1;
+    plan = { dropped: newer.map((fm) => fm.name), droppedSet: new Set(newer.map((fm) => fm.name)), mask };
+    if (byTarget.size < 64) byTarget.set(target, plan);
   }
-  return names;
+  return plan;
 }
 
 /**

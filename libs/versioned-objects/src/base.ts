@@ -11,7 +11,7 @@ import {
 import type { AnyField, FieldValue } from './fields/field.js';
 import { CoercionFailure } from './fields/field-type.js';
 import type { FieldMeta, ObjectDefinition, ObjectMeta } from './meta.js';
-import { backportData } from './backport.js';
+import { backportData, backportPlan } from './backport.js';
 import { dataAssigner, dataWriter } from './codegen.js';
 import { compareVersions, isValidVersion } from './version.js';
 
@@ -163,18 +163,20 @@ export abstract class VersionedObject {
     const meta = this._meta;
     const out = new Set<string>();
     const fields = meta.fields;
-    for (let i = 0; i < fields.length; i++) {
-      if (this._changed[i] === 1 || this.obj_field_dirty(fields[i]!)) out.add(fields[i]!.name);
-    }
+    const flags = this._changed;
+    for (let i = 0; i < fields.length; i++) if (flags[i] === 1) out.add(fields[i]!.name);
+    // Only containers and children can change without an assignment.
+    for (const fm of meta.containerFields) if (flags[fm.index] === 0 && this.obj_field_dirty(fm)) out.add(fm.name);
+    for (const fm of meta.objectFields) if (flags[fm.index] === 0 && !fm.container && this.obj_field_dirty(fm)) out.add(fm.name);
     return out;
   }
 
   /** True when anything changed (cheaper than obj_what_changed when only the answer matters). */
   obj_has_changes(): boolean {
-    const fields = this._meta.fields;
-    for (let i = 0; i < fields.length; i++) {
-      if (this._changed[i] === 1 || this.obj_field_dirty(fields[i]!)) return true;
-    }
+    if (this._changed.includes(1)) return true;
+    const meta = this._meta;
+    for (const fm of meta.containerFields) if (this.obj_field_dirty(fm)) return true;
+    for (const fm of meta.objectFields) if (!fm.container && this.obj_field_dirty(fm)) return true;
     return false;
   }
 
@@ -285,15 +287,17 @@ export abstract class VersionedObject {
       throw new InvalidTargetVersion({ version: String(target) });
     }
     const fields = meta.fields;
-    const data = dataWriter(meta, UNSET)(this._v);
+    const backported = target !== meta.version || manifest !== null;
+    const plan = backported ? backportPlan(meta, target) : null;
+    const data = dataWriter(meta, UNSET, plan?.droppedSet)(this._v);
     // Children have just written their own `changes`: a child is dirty exactly when its primitive says so.
     const changesKey = meta.registry.keys.changes;
     let changes: string[] | null = null;
     for (let i = 0; i < fields.length; i++) {
+      if (plan !== null && plan.mask[i] === 1) continue;
       const fm = fields[i]!;
-      if (this._changed[i] === 1 || this.obj_dirty_in(fm, data, changesKey)) (changes ??= []).push(fm.name);
+      if (this._changed[i] === 1 || ((fm.container || fm.isObject) && this.obj_dirty_in(fm, data, changesKey))) (changes ??= []).push(fm.name);
     }
-    const backported = target !== meta.version || manifest !== null;
     if (backported) backportData(this, data, target, manifest);
     const prim = meta.registry.envelope(meta.name, target, data);
     if (changes && backported) changes = changes.filter((name) => name in data);

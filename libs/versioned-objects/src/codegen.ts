@@ -11,25 +11,36 @@ import type { FieldMeta, ObjectMeta } from './meta.js';
 export type DataWriter = (values: readonly unknown[]) => Record<string, unknown>;
 export type DataReader = (data: Record<string, unknown>, values: unknown[], hc: HydrateContext) => void;
 
-const writers = new WeakMap<ObjectMeta, DataWriter>();
-const readers = new WeakMap<ObjectMeta, DataReader>();
+const writers = new WeakMap<ObjectMeta, Map<string, DataWriter>>();
 
-export function dataWriter(meta: ObjectMeta, unset: symbol): DataWriter {
-  let w = writers.get(meta);
+/**
+ * The writer of `data` for a class, leaving out the fields in `skip` (those a backport target
+ * predates): building the object without them is much cheaper than deleting them afterwards,
+ * which turns a V8 object into a slow dictionary.
+ */
+export function dataWriter(meta: ObjectMeta, unset: symbol, skip: ReadonlySet<string> = NO_SKIP): DataWriter {
+  let byPlan = writers.get(meta);
+  if (!byPlan) writers.set(meta, (byPlan = new Map()));
+  const key = [...skip].sort().join(',');
+  let w = byPlan.get(key);
   if (!w) {
     const body = meta.fields
+      .filter((fm) => !skip.has(fm.name))
       .map((fm) => {
-        const key = JSON.stringify(fm.name);
+        const name = JSON.stringify(fm.name);
         const value = fm.toPrimitive ? `x === null ? null : c[${fm.index}](x)` : 'x';
-        return `x = v[${fm.index}]; if (x !== U) d[${key}] = ${value};`;
+        return `x = v[${fm.index}]; if (x !== U) d[${name}] = ${value};`;
       })
       .join('\n');
     const convs = meta.fields.map((fm) => fm.toPrimitive);
     w = new Function('U', 'c', `return function writeData(v) {\nconst d = {};\nlet x;\n${body}\nreturn d;\n}`)(unset, convs) as DataWriter;
-    writers.set(meta, w);
+    byPlan.set(key, w);
   }
   return w;
 }
+
+const NO_SKIP: ReadonlySet<string> = new Set();
+const readers = new WeakMap<ObjectMeta, DataReader>();
 
 /** Reads every declared field present in `data`; unknown keys are ignored, as oslo does. */
 export function dataReader(meta: ObjectMeta, unset: symbol, onError: (fm: FieldMeta, e: unknown, hc: HydrateContext) => never): DataReader {

@@ -22,6 +22,18 @@ describe('change tracking', () => {
     expect([...w.obj_what_changed()]).toEqual(['labels']);
     w.obj_reset_changes();
     expect(w.obj_has_changes()).toBe(false);
+    // The same entries in another order are not a change; a changed value or a removed key is.
+    w.meta = { k2: 'v2', k: 'v' };
+    w.obj_reset_changes();
+    const m = w.meta;
+    delete m.k2;
+    m.k2 = 'v2';
+    expect(w.obj_has_changes()).toBe(false);
+    m.k = 'other';
+    expect([...w.obj_what_changed()]).toEqual(['meta']);
+    w.obj_reset_changes();
+    delete m.k;
+    expect([...w.obj_what_changed()]).toEqual(['meta']);
   });
 
   it('catches edits inside list-of-object elements and list membership (which oslo misses)', () => {

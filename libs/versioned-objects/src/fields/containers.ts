@@ -124,8 +124,40 @@ export function dictType<T>(elem: Field<T, boolean>): FieldType<Record<string, T
       }
       return true;
     },
+    // Dicts of scalars are remembered as parallel key/value arrays: comparing against them is
+    // one Object.keys and a loop, and this runs on every change check of every object.
+    ...(et.container || et.kind === 'Object'
+      ? {}
+      : {
+          snapshot: (d: Record<string, T | null>) => {
+            const keys = Object.keys(d);
+            return { keys, values: keys.map((k) => d[k]) };
+          },
+          matchesSnapshot(d: Record<string, T | null>, snap: unknown) {
+            const { keys, values } = snap as { keys: string[]; values: unknown[] };
+            const now = Object.keys(d);
+            if (now.length !== keys.length) return false;
+            for (let i = 0; i < now.length; i++) {
+              if (now[i] !== keys[i]) return sameEntries(d, keys, values);
+              const x = d[now[i]!];
+              if (x !== values[i] && !(x !== null && values[i] !== null && et.equals(x as T, values[i] as T))) return false;
+            }
+            return true;
+          },
+        }),
     sample: (reg, depth) => ({ key: et.sample(reg, depth) }),
   };
+
+  /** Same keys in another order: compare by key. */
+  function sameEntries(d: Record<string, T | null>, keys: string[], values: unknown[]): boolean {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (!Object.prototype.hasOwnProperty.call(d, k)) return false;
+      const x = d[k];
+      if (x !== values[i] && !(x !== null && values[i] !== null && et.equals(x as T, values[i] as T))) return false;
+    }
+    return true;
+  }
 }
 
 /** A set on the object; a JSON array on the wire (oslo writes a tuple). */
