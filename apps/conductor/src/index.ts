@@ -23,3 +23,4 @@ export { main } from './cli.js';
 export type { CliIo } from './cli.js';
 export { registerService } from './service-record.js';
 export { ConfigError } from './errors.js';
+export { computeRpcPort, conductorComputeClient } from './compute-rpc.js';

@@ -2,6 +2,7 @@
 // when its schema is older than the code), AMQP, pino logs, and startConductor on top.
 import { openDbApi } from '@novakit/db';
 import { createTransport } from '@novakit/rpc';
+import { computeRpcPort, conductorComputeClient } from './compute-rpc.js';
 import { pino, type Logger } from 'pino';
 import { checkStandalone, type ConductorConfig } from './config.js';
 import { startConductor } from './start.js';
@@ -36,6 +37,7 @@ export async function runConductor(config: ConductorConfig, log: Logger = servic
     running = await startConductor({
       transport,
       db,
+      computeRpc: computeRpcPort(conductorComputeClient(transport, db)),
       host: config.host,
       topic: config.topic,
       logger: log,

@@ -10,13 +10,12 @@ import { join, resolve } from 'node:path';
 import { startApi, type ApiHandle } from '@novakit/api';
 import { COMPUTE_RPC_API, ComputeRpcClient } from '@novakit/compute-api';
 import { defaultDriverFactories, startComputeManager, type ComputeManagerHandle } from '@novakit/compute-manager';
-import { startConductor, type RunningConductor } from '@novakit/conductor-service';
+import { computeRpcPort, startConductor, type RunningConductor } from '@novakit/conductor-service';
 import { openDbApi, type DbApi } from '@novakit/db';
 import { NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
 import type { Logger } from 'pino';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { computeRpcPort } from './compute-rpc.js';
 import { seedFlavors } from './flavors.js';
 
 export interface EmbeddedOptions {

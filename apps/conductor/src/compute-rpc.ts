@@ -1,8 +1,22 @@
 // The conductor's port to the computes (libs/conductor's ComputeRpc), served by the compute
 // RPC client of libs/compute-api. The conductor lib never imports the compute API itself; the
-// composition root joins them.
-import type { ComputeCallArgs, ComputeRpcClient } from '@novakit/compute-api';
+// service (and the embedded node) join them here.
+import { COMPUTE_RPC_API, ComputeRpcClient, computeRpcVersionForService, type ComputeCallArgs } from '@novakit/compute-api';
 import type { ComputeRpc } from '@novakit/conductor';
+import { NovaObjectSerializer, RequestContext, Service, type ObjectsDbApi } from '@novakit/objects';
+import type { Transport } from '@novakit/rpc';
+
+/**
+ * A compute RPC client for a conductor that holds the database: the `auto` cap is the RPC
+ * version of the oldest live compute, read through the Service objects.
+ */
+export function conductorComputeClient(transport: Transport, db: ObjectsDbApi, versionCap = 'auto'): ComputeRpcClient {
+  const admin = RequestContext.withDb(RequestContext.admin(), db);
+  return new ComputeRpcClient(transport, {
+    serializer: new NovaObjectSerializer({ db }),
+    versionCap: COMPUTE_RPC_API.versionCap(versionCap, async () => computeRpcVersionForService(await Service.getMinimumVersion(admin, 'nova-compute'))),
+  });
+}
 
 export function computeRpcPort(client: ComputeRpcClient): ComputeRpc {
   return {
