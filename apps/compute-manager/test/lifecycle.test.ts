@@ -12,6 +12,7 @@ import {
   SecurityGroup,
   SecurityGroupList,
   SecurityGroupRule,
+  TaskState,
   VmState,
 } from '@novakit/objects';
 import { randomUUID } from 'node:crypto';
@@ -140,6 +141,21 @@ describe('compute manager, in one process with a real conductor', () => {
     expect(guest('node-b', instance.uuid)?.power).toBe(PowerState.RUNNING);
     await eventually('source cleaned', async () => guest('node-a', instance.uuid), (g) => g === undefined);
     expect((await events(instance.uuid)).map((e) => e.event)).toEqual(expect.arrayContaining(['compute_live_migration', 'compute_pre_live_migration', 'compute_post_live_migration_at_destination']));
+  });
+
+  it('records the transfer’s progress on the instance while it migrates', async () => {
+    const instance = await boot('node-a');
+    stack.driver('node-a').scenario.setMigrationPace({ progressSteps: 8, stepDelayMs: 300 });
+    try {
+      const migrateData = await stack.compute.checkCanLiveMigrateDestination(stack.ctx, instance, 'node-b', { block_migration: true, disk_over_commit: false });
+      await stack.compute.liveMigration(stack.ctx, instance, { dest: 'node-b', block_migration: true, migrate_data: { ...migrateData } });
+      const during = await eventually('progress recorded', () => load(stack.ctx, instance.uuid), (i) => (i.progress ?? 0) > 0 && i.task_state === TaskState.MIGRATING);
+      expect(during.progress).toBeLessThan(100);
+      const moved = await eventually('instance on node-b', () => load(stack.ctx, instance.uuid), (i) => i.host === 'node-b' && i.task_state === null);
+      expect(moved.vm_state).toBe(VmState.ACTIVE);
+    } finally {
+      stack.driver('node-a').scenario.setMigrationPace({ progressSteps: 4, stepDelayMs: 0 });
+    }
   });
 
   it('rolls a failing live migration back: the instance stays on A, B keeps nothing, a fault is recorded', async () => {

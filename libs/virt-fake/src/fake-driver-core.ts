@@ -58,7 +58,6 @@ export abstract class FakeDriverCore extends ComputeDriverBase {
   readonly scenario: FakeScenario;
   protected readonly disabled: ReadonlySet<DriverMethodName>;
   protected readonly now: () => Date;
-  protected readonly migration: { progressSteps: number; stepDelayMs: number };
   protected readonly deliver = (event: LifecycleEvent) => this.emitLifecycleEvent(event);
 
   constructor(options: FakeDriverOptions) {
@@ -77,7 +76,7 @@ export abstract class FakeDriverCore extends ComputeDriverBase {
       ...(options.storage !== undefined ? { storage: options.storage } : {}),
     });
     this.scenario = new FakeScenario({ failures: options.failures, delays: options.delays, migrationFailure: options.liveMigration?.failure });
-    this.migration = { progressSteps: options.liveMigration?.progressSteps ?? 4, stepDelayMs: options.liveMigration?.stepDelayMs ?? 0 };
+    this.scenario.setMigrationPace({ progressSteps: options.liveMigration?.progressSteps ?? 4, stepDelayMs: options.liveMigration?.stepDelayMs ?? 0 });
     this.now = options.clock ?? (() => new Date());
   }
 

@@ -57,7 +57,7 @@ export class FakeDriver extends FakeDriverCore {
 
   override async liveMigration(ctx: RequestContext, instance: LegacyInstanceDict, args: { dest: string; postMethod: LiveMigrationCallback; recoverMethod: LiveMigrationCallback; blockMigration: boolean; migrateData: MigrateData; onProgress?: (progress: MigrationProgress) => void }): Promise<void> {
     await this.enter('liveMigration', instance.uuid);
-    await transfer(ctx, instance, { hv: this.hypervisor, network: this.network, scenario: this.scenario, ...this.migration, now: this.now }, args);
+    await transfer(ctx, instance, { hv: this.hypervisor, network: this.network, scenario: this.scenario, ...this.scenario.migrationPace, now: this.now }, args);
   }
 
   override async postLiveMigration(_ctx: RequestContext, instance: LegacyInstanceDict, _args: { blockDeviceInfo: BlockDeviceInfo; migrateData: MigrateData }): Promise<void> {

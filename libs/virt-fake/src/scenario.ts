@@ -14,6 +14,8 @@ export class FakeScenario {
   private readonly callCounts = new Map<DriverMethodName, number>();
   private migrationFailure: FakeMigrationFailure | null = null;
   private migrationFailures = 0;
+  /** How a live migration streams: in how many progress steps, how long each takes. */
+  migrationPace: { readonly progressSteps: number; readonly stepDelayMs: number } = { progressSteps: 4, stepDelayMs: 0 };
 
   constructor(opts: { failures?: FakeFailures; delays?: FakeDelays; migrationFailure?: FakeMigrationFailure }) {
     for (const [method, failure] of Object.entries(opts.failures ?? {})) if (failure) this.setFailure(method as DriverMethodName, failure);
@@ -30,6 +32,10 @@ export class FakeScenario {
   setDelay(method: DriverMethodName | 'default', ms: number | null): void {
     if (ms === null || ms <= 0) this.delays.delete(method);
     else this.delays.set(method, ms);
+  }
+
+  setMigrationPace(pace: { progressSteps?: number; stepDelayMs?: number }): void {
+    this.migrationPace = { ...this.migrationPace, ...pace };
   }
 
   setMigrationFailure(failure: FakeMigrationFailure | null): void {

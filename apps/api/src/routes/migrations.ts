@@ -1,6 +1,7 @@
 // GET /v2.1/servers/{id}/migrations (admin, Nova 2.23): the server's live migrations still in
 // progress, with the phase the source compute records (queued, preparing, running). The
-// compute manager does not record transfer byte counts, so those fields are null.
+// source compute records the transfer as the server's `progress` (percent, on the server
+// view); it does not record byte counts, so those fields are null.
 import { MigrationList } from '@novakit/objects';
 import { findServer } from '../compute/lookup.js';
 import { route, type AnyRoute } from '../http/route.js';

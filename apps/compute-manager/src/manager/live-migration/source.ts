@@ -3,7 +3,7 @@
 // destination, let the driver move the guest, then either finish on both hosts or roll
 // back to this host. The rollback is explicit and runs at most once.
 import { BlockDeviceMappingList, Migration, MigrationNotFound, TaskState, type Instance, type RequestContext } from '@novakit/objects';
-import { MigrationError, type MigrateData } from '@novakit/virt-driver';
+import { MigrationError, type MigrateData, type MigrationProgress } from '@novakit/virt-driver';
 import type { Logger } from 'pino';
 import {
   driverCleanup,
@@ -25,6 +25,8 @@ export interface LiveMigrationArgs {
   readonly migrationId: number | null;
 }
 
+const PROGRESS_INTERVAL_MS = 250;
+
 class LiveMigrationTask extends WorkflowTask<void> {
   /** Set once the guest runs on the destination: from then on there is nothing to roll back. */
   private moved = false;
@@ -33,6 +35,9 @@ class LiveMigrationTask extends WorkflowTask<void> {
   private migrationId: number | null;
   private readonly sharedInstancePath: boolean;
   private readonly sharedBlockStorage: boolean;
+  /** Progress saves run one after another, at most every PROGRESS_INTERVAL_MS. */
+  private progressWrites: Promise<void> = Promise.resolve();
+  private lastProgress = { at: 0, percent: -1 };
 
   constructor(
     private readonly env: ManagerEnv,
@@ -67,15 +72,39 @@ class LiveMigrationTask extends WorkflowTask<void> {
       migrateData,
       postMethod: () => this.postLiveMigration(migrateData),
       recoverMethod: () => this.rollbackToSource(),
-      onProgress: (p) => this.log.debug({ remaining_bytes: p.remainingBytes, total_bytes: p.totalBytes }, 'migration progress'),
+      onProgress: (p) => this.reportProgress(p),
     });
     if (this.rolledBack) throw new MigrationError({ reason: `the driver could not move the instance to ${args.dest}; it still runs on ${env.host}` });
+  }
+
+  /**
+   * The transfer's progress as the instance's `progress` (0–99 %), as Nova's libvirt driver
+   * does, so the API and `novakit server migrate` can show it. Saved from a copy holding only
+   * that change, guarded by task_state MIGRATING: a late save after the migration ended fails
+   * harmlessly instead of touching the finished instance.
+   */
+  private reportProgress(p: MigrationProgress): void {
+    this.log.debug({ remaining_bytes: p.remainingBytes, total_bytes: p.totalBytes }, 'migration progress');
+    if (p.totalBytes <= 0) return;
+    const percent = Math.max(0, Math.min(99, Math.floor((100 * (p.totalBytes - p.remainingBytes)) / p.totalBytes)));
+    const now = Date.now();
+    if (percent === this.lastProgress.percent || now - this.lastProgress.at < PROGRESS_INTERVAL_MS) return;
+    this.lastProgress = { at: now, percent };
+    this.progressWrites = this.progressWrites
+      .then(async () => {
+        const copy = this.instance.obj_clone();
+        copy.obj_reset_changes(null, true);
+        copy.progress = percent;
+        await copy.save({ expectedTaskState: TaskState.MIGRATING });
+      })
+      .catch((err: unknown) => this.log.debug({ err }, 'migration progress not recorded'));
   }
 
   /** Nova's _post_live_migration: the guest runs on the destination; clean up here and hand over. */
   private async postLiveMigration(migrateData: MigrateData): Promise<void> {
     const { env, ctx, instance, args } = this;
     this.moved = true;
+    await this.progressWrites;
     const networkInfo = await networkInfoOf(instance);
     await driverPostLiveMigration(env, ctx, instance, migrateData);
     const bdms = await BlockDeviceMappingList.getByInstanceUuid(ctx, instance.uuid);
@@ -98,6 +127,7 @@ class LiveMigrationTask extends WorkflowTask<void> {
   private async rollbackToSource(): Promise<void> {
     if (this.moved || this.rolledBack) return;
     this.rolledBack = true;
+    await this.progressWrites;
     const { env, ctx, instance, args } = this;
     await legacyMarkMigrationRolledBack(env, ctx, instance);
     this.scope.released();
