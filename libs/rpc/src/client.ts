@@ -162,7 +162,7 @@ export class RpcClient<Ctx = RequestContext> {
       },
       this.transport.maxMessageBytes,
     );
-    const pending = waiter.expect(msgId, Math.max(1, deadline - Date.now()), s.callMonitorTimeoutMs);
+    const pending = waiter.expect(msgId, Math.max(1, deadline - Date.now()), s.callMonitorTimeoutMs, s.timeoutMs);
     try {
       await this.transport.publish(dest, body, { expirationMs: s.timeoutMs, confirm: false, deadline });
     } catch (err) {

@@ -64,11 +64,13 @@ export class ReplyWaiter {
   /**
    * Starts waiting for `msgId` before the request is published, so a fast reply cannot be
    * missed. `monitorMs` is the call-monitor window: heartbeats (`ending: false`) renew it.
+   * `callTimeoutMs` is the caller's timeout as configured, which the error reports (the timer
+   * itself runs for what is left of it).
    */
-  expect(msgId: string, timeoutMs: number, monitorMs?: number): PendingReply {
+  expect(msgId: string, timeoutMs: number, monitorMs?: number, callTimeoutMs = timeoutMs): PendingReply {
     let waiting!: Waiting;
     const promise = new Promise<ReplyOutcome>((resolve, reject) => {
-      const timeout = (): void => this.fail(msgId, new MessagingTimeout({ msgId, timeoutMs }));
+      const timeout = (): void => this.fail(msgId, new MessagingTimeout({ msgId, timeoutMs: callTimeoutMs }));
       waiting = { resolve, reject, timer: setTimeout(timeout, timeoutMs), result: null, failure: null };
       if (monitorMs) waiting.monitor = { ms: monitorMs, timer: setTimeout(timeout, monitorMs) };
     });
