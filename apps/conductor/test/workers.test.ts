@@ -166,7 +166,8 @@ describe.skipIf(unavailable !== null)('two conductor workers over RabbitMQ', () 
       expect(o.error!.message).toMatch(/^No conductor answered \w+ on topic conductor_\w+ within 4000 ms/);
     }
     expect(failures.length).toBeLessThanOrEqual(CONCURRENCY);
-    for (const [rid] of failures) expect(servedBy.has(rid)).toBe(false);
+    // A failed call never came from the survivor; the killed worker may have handled one whose reply died with it.
+    for (const [rid] of failures) expect([undefined, workers[0]]).toContain(servedBy.get(rid));
     // Every other call was answered, after the kill by the survivor (or the worker restarted in its slot).
     expect(CALLS - failures.length).toBeGreaterThanOrEqual(CALLS - CONCURRENCY);
     expect(count(workers[1]!, false)).toBeGreaterThan(0);
