@@ -45,7 +45,7 @@ export type {
   ObjectsDbApi,
   ObjectsDbContext,
 } from './db-api.js';
-export { POWER_STATE_NAMES, POWER_STATES, PowerState, TASK_STATES, TaskState, VM_STATES, VmState } from './states.js';
+export { DELETABLE_TASK_STATES, POWER_STATE_NAMES, POWER_STATES, PowerState, TASK_STATES, TaskState, VM_STATES, VmState } from './states.js';
 export {
   NetworkInfoSchema,
   SAMPLE_NETWORK_INFO,

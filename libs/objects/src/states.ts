@@ -80,6 +80,26 @@ export const PowerState = {
 export type PowerState = (typeof PowerState)[keyof typeof PowerState];
 export const POWER_STATES: readonly PowerState[] = Object.values(PowerState);
 
+/**
+ * The task states a delete may interrupt: a stuck build or power action, never a migration
+ * or another delete. The API checks it before casting; the compute claims the instance with it.
+ */
+export const DELETABLE_TASK_STATES: readonly (TaskState | null)[] = [
+  null,
+  TaskState.SCHEDULING,
+  TaskState.NETWORKING,
+  TaskState.BLOCK_DEVICE_MAPPING,
+  TaskState.SPAWNING,
+  TaskState.REBOOTING,
+  TaskState.REBOOTING_HARD,
+  TaskState.REBOOT_PENDING,
+  TaskState.REBOOT_STARTED,
+  TaskState.REBOOT_PENDING_HARD,
+  TaskState.REBOOT_STARTED_HARD,
+  TaskState.POWERING_OFF,
+  TaskState.POWERING_ON,
+];
+
 /** Nova's power_state.STATE_MAP: the names shown to users. */
 export const POWER_STATE_NAMES: Readonly<Record<PowerState, string>> = {
   [PowerState.NOSTATE]: 'pending',

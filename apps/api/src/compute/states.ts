@@ -1,7 +1,7 @@
 // Nova's view of an instance's state for users (nova/api/openstack/common.py _STATE_MAP):
 // vm_state plus task_state become one status, and the states each API operation accepts
 // (the check_instance_state decorators of nova/compute/api.py at Juno).
-import { TaskState, VmState, type Instance } from '@novakit/objects';
+import { DELETABLE_TASK_STATES, TaskState, VmState, type Instance } from '@novakit/objects';
 import type { SERVER_STATUSES } from '../schemas/servers.js';
 
 type Status = (typeof SERVER_STATUSES)[number];
@@ -91,25 +91,8 @@ export const STATE_CHECKS = {
   securityGroups: { vmStates: null, taskStates: null },
   diagnostics: { vmStates: null, taskStates: null },
   console: { vmStates: [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SUSPENDED, VmState.RESCUED, VmState.ERROR], taskStates: null },
-  /** A delete interrupts a stuck build or power action, never a migration or another delete (the compute's DELETABLE_FROM). */
-  delete: {
-    vmStates: null,
-    taskStates: [
-      null,
-      TaskState.SCHEDULING,
-      TaskState.NETWORKING,
-      TaskState.BLOCK_DEVICE_MAPPING,
-      TaskState.SPAWNING,
-      TaskState.REBOOTING,
-      TaskState.REBOOTING_HARD,
-      TaskState.REBOOT_PENDING,
-      TaskState.REBOOT_STARTED,
-      TaskState.REBOOT_PENDING_HARD,
-      TaskState.REBOOT_STARTED_HARD,
-      TaskState.POWERING_OFF,
-      TaskState.POWERING_ON,
-    ],
-  },
+  /** A delete interrupts a stuck build or power action, never a migration or another delete (objects' DELETABLE_TASK_STATES, which the compute claims with). */
+  delete: { vmStates: null, taskStates: DELETABLE_TASK_STATES },
 } as const satisfies Record<string, StateCheck>;
 
 export type StateCheckName = keyof typeof STATE_CHECKS;

@@ -1,6 +1,6 @@
 // terminate_instance (Nova's _delete_instance / _shutdown_instance): destroy on the
 // hypervisor, forget volume mappings and the network, then soft-delete the record.
-import { BlockDeviceMappingList, PowerState, TaskState, VmState, type Instance, type RequestContext } from '@novakit/objects';
+import { BlockDeviceMappingList, DELETABLE_TASK_STATES, PowerState, TaskState, VmState, type Instance, type RequestContext } from '@novakit/objects';
 import { legacyBlockDeviceInfo } from '../../legacy/block-device-info.js';
 import { driverDestroy } from '../../legacy/lifecycle.js';
 import { driverVolumeConnector } from '../../legacy/volumes.js';
@@ -9,29 +9,12 @@ import { networkInfoOf } from '../instance-data.js';
 import { setNetworkInfo } from '../network.js';
 import { instanceOperation } from '../operation.js';
 
-/** A delete may interrupt these (a stuck build or power action); never a migration or another delete. */
-const DELETABLE_FROM: readonly (TaskState | null)[] = [
-  null,
-  TaskState.SCHEDULING,
-  TaskState.NETWORKING,
-  TaskState.BLOCK_DEVICE_MAPPING,
-  TaskState.SPAWNING,
-  TaskState.REBOOTING,
-  TaskState.REBOOTING_HARD,
-  TaskState.REBOOT_PENDING,
-  TaskState.REBOOT_STARTED,
-  TaskState.REBOOT_PENDING_HARD,
-  TaskState.REBOOT_STARTED_HARD,
-  TaskState.POWERING_OFF,
-  TaskState.POWERING_ON,
-];
-
 export async function terminateInstance(env: ManagerEnv, ctx: RequestContext, instance: Instance): Promise<void> {
   await instanceOperation(
     env,
     ctx,
     instance,
-    { event: 'compute_terminate_instance', action: 'delete', taskState: TaskState.DELETING, claimFrom: DELETABLE_FROM, vmStateOnError: VmState.ERROR },
+    { event: 'compute_terminate_instance', action: 'delete', taskState: TaskState.DELETING, claimFrom: DELETABLE_TASK_STATES, vmStateOnError: VmState.ERROR },
     async (scope) => {
       const networkInfo = await networkInfoOf(instance);
       const blockDeviceInfo = await legacyBlockDeviceInfo(env, ctx, instance.uuid, instance.root_device_name);
