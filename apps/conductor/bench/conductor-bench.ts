@@ -11,6 +11,7 @@
  * making sequential calls, and so is the headline figure; a second figure has 8 computes'
  * worth of callers saving 8 instances at once (the conductor pipelines, SQLite serializes
  * the writes). Numbers on a shared 2-core machine are noisy: each rate is the median of R rounds.
+ * NOVAKIT_BENCH_PROFILE=<dir> writes a CPU profile of the conductor process there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -90,7 +91,7 @@ async function timeSaves(inst: Instance, n: number): Promise<CallSummary> {
 
 function startServer(dbUrl: string, exchange: string, topic: string): Promise<ChildProcess> {
   const server = fileURLToPath(new URL('./bench-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', server, dbUrl, RABBIT_URL, exchange, topic], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.NOVAKIT_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.NOVAKIT_BENCH_PROFILE] : []), '--conditions=development', '--import', 'tsx', server, dbUrl, RABBIT_URL, exchange, topic], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the bench conductor did not start within 60 s')), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
