@@ -8,6 +8,33 @@ import { isPlainRecord } from './safe-json.js';
 
 const CONTEXT_PREFIX = '_context_';
 
+/**
+ * `key` ⇄ `_context_<key>`, remembered: a context has the same few dozen keys on every
+ * message, and a key built by concatenation or slicing is a new string each time, which
+ * V8 must hash and look up again before it can use it as a property name.
+ */
+const prefixed = new Map<string, string>();
+const unprefixed = new Map<string, string>();
+const KEY_CACHE_LIMIT = 4096;
+
+function contextKey(key: string): string {
+  let k = prefixed.get(key);
+  if (k === undefined) {
+    k = CONTEXT_PREFIX + key;
+    if (prefixed.size < KEY_CACHE_LIMIT) prefixed.set(key, k);
+  }
+  return k;
+}
+
+function contextKeyOf(wireKey: string): string {
+  let k = unprefixed.get(wireKey);
+  if (k === undefined) {
+    k = wireKey.slice(CONTEXT_PREFIX.length);
+    if (unprefixed.size < KEY_CACHE_LIMIT) unprefixed.set(wireKey, k);
+  }
+  return k;
+}
+
 export interface OutgoingRequest {
   method: string;
   args: Record<string, unknown>;
@@ -29,7 +56,7 @@ export function encodeRequest(req: OutgoingRequest, maxBytes: number): Buffer {
     msg._timeout = req.reply.monitorTimeoutS;
   }
   msg._unique_id = req.uniqueId;
-  for (const key of Object.keys(req.context)) msg[CONTEXT_PREFIX + key] = req.context[key];
+  for (const key of Object.keys(req.context)) msg[contextKey(key)] = req.context[key];
   return encodeEnvelope(msg, maxBytes);
 }
 
@@ -58,7 +85,7 @@ export function decodeRequest(body: Buffer, maxBytes: number): IncomingRequest {
   const context: Record<string, unknown> = {};
   for (const key of Object.keys(msg)) {
     // `_context___proto__` would otherwise set the prototype of `context` itself.
-    if (key.startsWith(CONTEXT_PREFIX) && key !== '_context___proto__') context[key.slice(CONTEXT_PREFIX.length)] = msg[key];
+    if (key.startsWith(CONTEXT_PREFIX) && key !== '_context___proto__') context[contextKeyOf(key)] = msg[key];
   }
   const msgId = optionalString(msg, '_msg_id');
   const replyQueue = optionalString(msg, '_reply_q');
