@@ -15,8 +15,24 @@ export function parseVersion(version: string): ParsedVersion {
   return { major: Number(m[1]), minor: Number(m[2]), rev: m[3] === undefined ? 0 : Number(m[3]) };
 }
 
+/**
+ * Parsed versions, remembered: every message is checked against the envelope version and
+ * every request against its endpoint's, and the same handful of strings come back.
+ */
+const parsed = new Map<string, Readonly<ParsedVersion>>();
+
+function parseCached(version: string): Readonly<ParsedVersion> {
+  let v = parsed.get(version);
+  if (v === undefined) {
+    v = Object.freeze(parseVersion(version));
+    if (parsed.size >= 1024) parsed.clear();
+    parsed.set(version, v);
+  }
+  return v;
+}
+
 export function isValidVersion(version: unknown): version is string {
-  return typeof version === 'string' && VERSION_RE.test(version);
+  return typeof version === 'string' && (parsed.has(version) || VERSION_RE.test(version));
 }
 
 /**
@@ -28,8 +44,8 @@ export function isValidVersion(version: unknown): version is string {
 export function versionIsCompatible(impVersion: string | null | undefined, version: string | null | undefined): boolean {
   if (impVersion == null) return true;
   if (version == null) return false;
-  const v = parseVersion(version);
-  const imp = parseVersion(impVersion);
+  const v = parseCached(version);
+  const imp = parseCached(impVersion);
   if (v.major !== imp.major) return false;
   if (v.minor > imp.minor) return false;
   return !(v.minor === imp.minor && v.rev > imp.rev);
