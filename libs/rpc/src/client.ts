@@ -166,12 +166,12 @@ export class RpcClient<Ctx = RequestContext> {
     try {
       await this.transport.publish(dest, body, { expirationMs: s.timeoutMs, confirm: false, deadline });
     } catch (err) {
-      pending.cancel();
+      waiter.cancel(msgId);
       throw err;
     }
     let outcome;
     try {
-      outcome = await pending.promise;
+      outcome = await pending;
     } catch (err) {
       this.shared.log.warn({ request_id: context.request_id, method, msg_id: msgId, err: (err as Error).message }, 'RPC call failed without a reply');
       throw err;

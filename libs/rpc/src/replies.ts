@@ -15,15 +15,13 @@ export interface ReplyOutcome {
 interface Waiting {
   resolve(outcome: ReplyOutcome): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  /** When the call times out, on the monotonic clock (`performance.now()`). */
+  deadline: number;
+  /** The timeout as configured, for the error. */
+  callTimeoutMs: number;
   monitor?: { ms: number; timer: NodeJS.Timeout };
   result: unknown;
   failure: string | null;
-}
-
-export interface PendingReply {
-  readonly promise: Promise<ReplyOutcome>;
-  cancel(): void;
 }
 
 const waiters = new WeakMap<Transport, ReplyWaiter>();
@@ -34,6 +32,13 @@ export class ReplyWaiter {
   queueName: string | undefined;
   private readonly waiting = new Map<string, Waiting>();
   private readonly seen = new RecentIds();
+  /**
+   * One timer for every waiting call instead of a setTimeout (and clearTimeout) per call:
+   * it is armed for the earliest deadline and, when it fires, fails the calls whose time is
+   * up and re-arms itself for the next. It holds the process open only while calls wait.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
 
   private constructor(private readonly transport: Transport) {}
 
@@ -67,15 +72,20 @@ export class ReplyWaiter {
    * `callTimeoutMs` is the caller's timeout as configured, which the error reports (the timer
    * itself runs for what is left of it).
    */
-  expect(msgId: string, timeoutMs: number, monitorMs?: number, callTimeoutMs = timeoutMs): PendingReply {
-    let waiting!: Waiting;
-    const promise = new Promise<ReplyOutcome>((resolve, reject) => {
-      const timeout = (): void => this.fail(msgId, new MessagingTimeout({ msgId, timeoutMs: callTimeoutMs }));
-      waiting = { resolve, reject, timer: setTimeout(timeout, timeoutMs), result: null, failure: null };
-      if (monitorMs) waiting.monitor = { ms: monitorMs, timer: setTimeout(timeout, monitorMs) };
+  expect(msgId: string, timeoutMs: number, monitorMs?: number, callTimeoutMs = timeoutMs): Promise<ReplyOutcome> {
+    const deadline = performance.now() + timeoutMs;
+    return new Promise<ReplyOutcome>((resolve, reject) => {
+      const waiting: Waiting = { resolve, reject, deadline, callTimeoutMs, result: null, failure: null };
+      if (monitorMs) waiting.monitor = { ms: monitorMs, timer: setTimeout(() => this.monitorExpired(msgId), monitorMs) };
+      this.waiting.set(msgId, waiting);
+      if (this.waiting.size === 1) this.timer?.ref();
+      if (deadline < this.timerAt) this.arm(deadline);
     });
-    this.waiting.set(msgId, waiting);
-    return { promise, cancel: () => this.settle(msgId) };
+  }
+
+  /** Stops waiting for `msgId` (its request could not be sent). */
+  cancel(msgId: string): void {
+    this.settle(msgId);
   }
 
   private onReply(body: Buffer): void {
@@ -103,8 +113,32 @@ export class ReplyWaiter {
       w.resolve({ result: w.result, failure: w.failure });
     } else if (w.monitor) {
       clearTimeout(w.monitor.timer);
-      w.monitor.timer = setTimeout(() => this.fail(reply.msgId, new MessagingTimeout({ msgId: reply.msgId, timeoutMs: w.monitor!.ms })), w.monitor.ms);
+      w.monitor.timer = setTimeout(() => this.monitorExpired(reply.msgId), w.monitor.ms);
     }
+  }
+
+  private monitorExpired(msgId: string): void {
+    const w = this.waiting.get(msgId);
+    if (w?.monitor) this.fail(msgId, new MessagingTimeout({ msgId, timeoutMs: w.monitor.ms }));
+  }
+
+  private arm(at: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.expire(), Math.max(1, Math.ceil(at - performance.now())));
+  }
+
+  /** The timer fired: fail the calls whose deadline passed, re-arm for the earliest left. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [msgId, w] of this.waiting) {
+      if (w.deadline <= now) this.fail(msgId, new MessagingTimeout({ msgId, timeoutMs: w.callTimeoutMs }));
+      else if (w.deadline < next) next = w.deadline;
+    }
+    if (next !== Infinity) this.arm(next);
   }
 
   private fail(msgId: string, err: Error): void {
@@ -118,11 +152,15 @@ export class ReplyWaiter {
     const w = this.waiting.get(msgId);
     if (!w) return;
     this.waiting.delete(msgId);
-    clearTimeout(w.timer);
     if (w.monitor) clearTimeout(w.monitor.timer);
+    // Nothing left to time out: the timer stays armed but no longer holds the process.
+    if (this.waiting.size === 0) this.timer?.unref();
   }
 
   private onEnded(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
     this.subscription = undefined;
     this.queueName = undefined;
     for (const msgId of [...this.waiting.keys()]) this.fail(msgId, new TransportClosed({ url: this.transport.url }));

@@ -191,6 +191,19 @@ export function describeRpcSuite(h: Harness): void {
       expect(Date.now() - started).toBeLessThan(3000);
     });
 
+    it('times out overlapping calls each at its own deadline, a short one after a long one', async () => {
+      const transport = await h.open();
+      const client = new RpcClient(transport, { topic: h.topic('nobody') }, { timeoutMs: 1500 });
+      const started = Date.now();
+      const settledAt = (p: Promise<unknown>) => p.then(() => Infinity, (err: unknown) => (expect(err).toBeInstanceOf(MessagingTimeout), Date.now() - started));
+      const long = settledAt(client.call(ctx, 'echo'));
+      const short = settledAt(client.prepare({ timeoutMs: 200 }).call(ctx, 'echo'));
+      const [longMs, shortMs] = await Promise.all([long, short]);
+      expect(shortMs).toBeGreaterThanOrEqual(190);
+      expect(shortMs).toBeLessThan(longMs);
+      expect(longMs).toBeGreaterThanOrEqual(1490);
+    });
+
     it('enforces version caps before sending, explicit or from a provider', async () => {
       const { transport, topic, host } = await setup();
       const capped = new RpcClient(transport, { topic, version: '1.3' }, { versionCap: '1.2', timeoutMs: 5000 });
