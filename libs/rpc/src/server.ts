@@ -125,9 +125,8 @@ export class RpcServer<Ctx = RequestContext> {
       this.log.warn({ unique_id: req.uniqueId, msg_id: req.msgId }, 'ignoring duplicate message');
       return;
     }
-    let ctx: Ctx;
-    let child: Logger | undefined;
-    const log = (): Logger => (child ??= this.log.child({ request_id: requestIdOf(ctx, req), method: req.method, msg_id: req.msgId }));
+    let ctx: Ctx | undefined;
+    const log = lazyChild(this.log, req, () => ctx);
     try {
       ctx = this.serializer.deserializeContext(req.context);
     } catch (err) {
@@ -189,6 +188,15 @@ export class RpcServer<Ctx = RequestContext> {
         .catch((err: unknown) => log().debug({ err }, 'call-monitor heartbeat failed'));
     }, intervalS * 1000);
   }
+}
+
+/**
+ * The request's child logger, built on first use. (A factory rather than a local arrow
+ * function: tsx names local functions with a defineProperty call, per request.)
+ */
+function lazyChild(parent: Logger, req: IncomingRequest, ctx: () => unknown): () => Logger {
+  let child: Logger | undefined;
+  return () => (child ??= parent.child({ request_id: requestIdOf(ctx(), req), method: req.method, msg_id: req.msgId }));
 }
 
 function requestIdOf(ctx: unknown, req: IncomingRequest): unknown {
