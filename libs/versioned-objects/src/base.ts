@@ -18,6 +18,13 @@ import { compareVersions, isValidVersion } from './version.js';
 /** Marks a value slot that was never set (distinct from null). */
 export const UNSET: unique symbol = Symbol('unset');
 
+/**
+ * The snapshot of a container read from the wire that nobody has been handed yet: it cannot
+ * have been edited in place, so its copy is taken only when the accessor first hands it out.
+ * Reading objects (the hot path of every RPC) then costs no copies.
+ */
+export const PRISTINE: unique symbol = Symbol('pristine');
+
 /** The generated field getters, so registration can tell them from members that shadow a field. */
 export const FIELD_ACCESSORS = new WeakSet<(...args: any[]) => unknown>();
 
@@ -133,6 +140,7 @@ export abstract class VersionedObject {
   obj_get_index(fm: FieldMeta): unknown {
     const v = this._v[fm.index];
     if (v === UNSET) throw new FieldNotLoadedError({ objname: this._meta.name, field: fm.name, lazy: fm.field.options.lazy });
+    if (fm.container && this._snap![fm.index] === PRISTINE) this.obj_snapshot(fm, v);
     return v;
   }
 
@@ -224,6 +232,7 @@ export abstract class VersionedObject {
 
   private obj_matches_snapshot(fm: FieldMeta, v: unknown): boolean {
     const snap = this._snap![fm.index];
+    if (snap === PRISTINE) return true;
     if (snap === undefined) return false;
     const type = fm.field.type;
     return type.matchesSnapshot ? type.matchesSnapshot(v, snap) : type.equals(v, snap);
@@ -389,11 +398,15 @@ export function objectBase<const F extends FieldDefs>(def: ObjectDefinition<F>):
   }
   Object.defineProperty(Base, 'name', { value: `${def.name}Base` });
   for (const fm of meta.fields) {
-    const get = function (this: VersionedObject) {
-      const v = this._v[fm.index];
-      if (v === UNSET) throw new FieldNotLoadedError({ objname: meta.name, field: fm.name, lazy: fm.field.options.lazy });
-      return v;
-    };
+    const get = fm.container
+      ? function (this: VersionedObject) {
+          return this.obj_get_index(fm);
+        }
+      : function (this: VersionedObject) {
+          const v = this._v[fm.index];
+          if (v === UNSET) throw new FieldNotLoadedError({ objname: meta.name, field: fm.name, lazy: fm.field.options.lazy });
+          return v;
+        };
     FIELD_ACCESSORS.add(get);
     Object.defineProperty(Base.prototype, fm.name, {
       configurable: false,

@@ -1,4 +1,4 @@
-import { FIELD_ACCESSORS, UNSET, VersionedObject } from './base.js';
+import { FIELD_ACCESSORS, PRISTINE, UNSET, VersionedObject } from './base.js';
 import type { ObjectContext } from './context.js';
 import {
   FieldValueError,
@@ -202,7 +202,7 @@ export class ObjectRegistry {
     }
     for (const fm of meta.containerFields) {
       const v = values[fm.index];
-      if (v !== UNSET && v !== null && obj._changed[fm.index] === 0) obj.obj_snapshot(fm, v);
+      if (v !== UNSET && v !== null && obj._changed[fm.index] === 0) obj._snap![fm.index] = PRISTINE;
     }
     return obj;
   }

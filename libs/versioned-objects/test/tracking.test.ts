@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FieldNotLoadedError, ObjectActionError, ObjectDefinitionError, f, objectBase, ObjectRegistry } from '../src/index.js';
-import { makeWidget, Tag, TagList, Widget } from './widgets.js';
+import { makeWidget, registry, Tag, TagList, Widget } from './widgets.js';
 
 describe('change tracking', () => {
   it('every constructor value and every assignment is a change, even an equal one', () => {
@@ -34,6 +34,27 @@ describe('change tracking', () => {
     w.obj_reset_changes();
     delete m.k;
     expect([...w.obj_what_changed()]).toEqual(['meta']);
+  });
+
+  it('catches in-place edits of containers of an object read from the wire', () => {
+    const clean = makeWidget();
+    clean.obj_reset_changes(null, true);
+    const wire = JSON.parse(JSON.stringify(clean.obj_to_primitive()));
+    const a = registry.fromPrimitive(wire) as Widget;
+    expect(a.obj_has_changes()).toBe(false);
+    a.meta.k = 'edited';
+    expect([...a.obj_what_changed()]).toEqual(['meta']);
+    const b = registry.fromPrimitive(wire) as Widget;
+    (b.obj_get('labels') as string[]).push('x');
+    expect([...b.obj_what_changed()]).toEqual(['labels']);
+    const c = (registry.fromPrimitive(wire) as Widget).obj_clone();
+    c.tags.pop();
+    expect([...c.obj_what_changed()]).toEqual(['tags']);
+    const d = registry.fromPrimitive(wire) as Widget;
+    expect(d.obj_to_primitive()).toEqual(wire);
+    d.obj_reset_changes();
+    d.meta.k = 'later';
+    expect([...d.obj_what_changed()]).toEqual(['meta']);
   });
 
   it('catches edits inside list-of-object elements and list membership (which oslo misses)', () => {
