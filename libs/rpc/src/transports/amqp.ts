@@ -75,7 +75,24 @@ export class AmqpTransport implements Transport {
       : [dest.exchange, 'topic' as const, dest.server ? `${dest.topic}.${dest.server}` : dest.topic];
     const props: Options.Publish =
       opts.expirationMs === undefined ? BASE_PROPERTIES : { ...BASE_PROPERTIES, expiration: String(Math.max(1, Math.ceil(opts.expirationMs))) };
-    if (!opts.confirm && type === 'topic' && this.link.declared.has(exchange) && (await this.tryWrite(exchange, routingKey, body, props))) return;
+    if (type === 'topic' && this.link.declared.has(exchange)) {
+      if (!opts.confirm) {
+        if (await this.tryWrite(exchange, routingKey, body, props)) return;
+      } else {
+        // The common cast: confirm channel open, exchange declared; no channel lookup to await.
+        const ch = this.link.openChannel('confirm') as ConfirmChannel | undefined;
+        if (ch) {
+          try {
+            return await this.publishConfirmed(ch, exchange, routingKey, body, props, opts.deadline);
+          } catch (err) {
+            if (err instanceof MessageDeliveryFailure) throw err;
+            if (this.closed) throw new TransportClosed({ url: this.url });
+            // The channel died before the confirm: publish again below, once reconnected.
+            this.logger.debug({ err, exchange, routingKey }, 'publish interrupted; retrying after reconnect');
+          }
+        }
+      }
+    }
     for (;;) {
       const ch = await this.link.channel(opts.confirm ? 'confirm' : 'main', opts.deadline);
       try {
@@ -238,14 +255,7 @@ export class AmqpTransport implements Transport {
         () => reject(new MessageDeliveryFailure({ reason: `no publisher confirm from ${this.url} before the deadline` })),
         Math.max(0, deadline - Date.now()),
       );
-      const onConfirm = (err: unknown): void => {
-        clearTimeout(timer);
-        if (!err) resolve();
-        // amqplib reports a nack as 'message nacked' and a lost channel as 'channel closed';
-        // only the latter is worth publishing again.
-        else if ((err as Error).message === 'message nacked') reject(new MessageDeliveryFailure({ reason: `broker nacked the message to ${exchange}` }));
-        else reject(err as Error);
-      };
+      const onConfirm = confirmHandler(timer, exchange, resolve, reject);
       try {
         ch.publish(exchange, routingKey, body, props, onConfirm);
       } catch (err) {
@@ -253,6 +263,18 @@ export class AmqpTransport implements Transport {
       }
     });
   }
+}
+
+/** (A factory, not a local arrow function: tsx names those with a defineProperty per cast.) */
+function confirmHandler(timer: NodeJS.Timeout, exchange: string, resolve: () => void, reject: (err: Error) => void): (err: unknown) => void {
+  return (err) => {
+    clearTimeout(timer);
+    if (!err) resolve();
+    // amqplib reports a nack as 'message nacked' and a lost channel as 'channel closed';
+    // only the latter is worth publishing again.
+    else if ((err as Error).message === 'message nacked') reject(new MessageDeliveryFailure({ reason: `broker nacked the message to ${exchange}` }));
+    else reject(err as Error);
+  };
 }
 
 /** Socket buffer full: wait for it to drain (or for the channel to die) before going on. */
