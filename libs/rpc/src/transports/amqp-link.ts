@@ -4,10 +4,11 @@
  * a connection up to their own deadline.
  *
  * The main channel carries everything but casts: request and reply consumers, their
- * acks, calls and replies. Sharing it is deliberate: amqplib writes each channel's frames
- * separately, so an ack and a reply on one channel leave in one socket write where two
- * channels cost two (on a loaded machine a loopback write costs a context switch).
- * The confirm channel carries casts, which wait for publisher confirms.
+ * acks, calls and replies. The confirm channel carries casts, which wait for publisher
+ * confirms. amqplib queues every frame as a chunk of its own and writes them one write()
+ * each; the socket is corked around each of its flushes (`coalesceWrites`), so whatever is
+ * queued in one turn of the event loop (an ack and the reply, a header and its body)
+ * leaves in one writev: on a loaded machine each loopback write costs a context switch.
  */
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { Duplex } from 'node:stream';
