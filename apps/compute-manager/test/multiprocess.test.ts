@@ -1,7 +1,8 @@
 // The functional scenario over RabbitMQ with separate processes: one conductor and two
 // `compute-manager` bins with different host names. Fake hypervisors live in their compute's
 // process, so a live migration between the two cannot reach its destination's machine: it
-// is the failing migration here, and it must roll back cleanly across processes.
+// is the failing migration here, and it must roll back cleanly across processes. The
+// successful one runs with real QEMU guests in multiprocess-qemu.test.ts.
 import { BlockDeviceMappingList, InstanceActionEventList, InstanceActionList, InstanceFault, PowerState, Service, VmState, type Instance } from '@novakit/objects';
 import { uniqueName } from '@novakit/rpc/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
 // Separate processes for the multi-process and crash suites: a conductor, compute managers
 // (the real bin, or the crash-test runner with the fake's slow options), RabbitMQ probing,
 // unique names, and a harness whose eyes are objects on the shared SQLite file.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { openDbApi, type DbApi } from '@novakit/db';
 import { NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, RpcClient, type Transport } from '@novakit/rpc';
 import { deleteBrokerObjects, probeRabbitMq, RABBIT_URL, servicesRequired, uniqueName } from '@novakit/rpc/testing';
+import { probeQemu } from '@novakit/virt-qemu';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,6 +23,46 @@ export async function rabbitMissing(suite: string): Promise<string | null> {
   if (servicesRequired()) throw new Error(`${suite} needs RabbitMQ (NOVAKIT_REQUIRE_SERVICES=1): ${reason}`);
   console.warn(`skipping ${suite}: RabbitMQ is not available (${reason})`);
   return reason;
+}
+
+/** Null when qemu-system-x86_64 and qemu-img run; else the reason, printed (and a failure when NOVAKIT_REQUIRE_SERVICES=1). */
+export async function qemuMissing(suite: string): Promise<string | null> {
+  const probe = await probeQemu();
+  const qemuImg = await new Promise<string | null>((resolve) => execFile('qemu-img', ['--version'], (err) => resolve(err ? `qemu-img: ${err.message}` : null)));
+  const reason = !probe.available ? `qemu-system-x86_64: ${probe.reason ?? 'unavailable'}` : qemuImg;
+  if (reason === null) return null;
+  if (servicesRequired()) throw new Error(`${suite} needs QEMU (NOVAKIT_REQUIRE_SERVICES=1): ${reason}`);
+  console.warn(`skipping ${suite}: QEMU is not available (${reason})`);
+  return reason;
+}
+
+/** Pid and command line of every running qemu-system process whose command line mentions `marker`. */
+export function qemuProcesses(marker: string): { pid: number; cmdline: string }[] {
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (/qemu-system/.test(cmdline.split('\0')[0] ?? '') && cmdline.includes(marker)) out.push({ pid: Number(entry), cmdline: cmdline.split('\0').join(' ') });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** SIGKILL every qemu-system whose command line mentions `marker` (a suite's temp directory); returns how many. */
+export function killQemus(marker: string): number {
+  let killed = 0;
+  for (const { pid } of qemuProcesses(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }
 
 export class Proc {
