@@ -138,6 +138,16 @@ describe('periodic tasks', () => {
     expect(guest('node-b', instance.uuid)).toBeDefined();
   });
 
+  it("usage follows builds and deletes without waiting for the periodic report (it is off here)", async () => {
+    const usage = () => ComputeNode.getByHostAndNodename(stack.ctx, 'node-b', 'node-b');
+    await stack.computes.get('node-b')!.runPeriodicTask('resource_report');
+    const before = await usage();
+    const instance = await boot('node-b');
+    await eventually('usage counts the new instance', usage, (n) => n.running_vms === (before.running_vms ?? 0) + 1 && n.memory_mb_used === (before.memory_mb_used ?? 0) + instance.memory_mb!);
+    await stack.compute.terminateInstance(stack.ctx, instance);
+    await eventually('usage forgets it again', usage, (n) => n.running_vms === before.running_vms && n.memory_mb_used === before.memory_mb_used);
+  });
+
   it('a slow periodic task does not block RPC handling', async () => {
     const handle = stack.computes.get('node-b')!;
     const instance = await boot('node-b');

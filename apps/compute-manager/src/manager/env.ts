@@ -17,6 +17,12 @@ export interface ManagerEnv {
   readonly compute: ComputeRpcClient;
   readonly log: Logger;
   readonly inflight: InFlight;
+  /**
+   * The instances this host accounts for changed (claimed by a build, deleted, migrated in or
+   * out): report the node's usage soon rather than at the next periodic report, so the
+   * scheduler does not place the next instance on stale numbers (Nova's resource claims).
+   */
+  usageChanged(): void;
 }
 
 /** Operations running now; shutdown closes it and waits for them (or abandons them to init_host). */

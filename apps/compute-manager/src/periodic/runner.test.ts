@@ -49,6 +49,55 @@ describe('PeriodicRunner', () => {
   });
 });
 
+describe('PeriodicRunner.runSoon', () => {
+  it('runs an idle task at once, even with interval 0', async () => {
+    let runs = 0;
+    const runner = new PeriodicRunner([{ name: 'report', intervalMs: 0, run: async () => void runs++ }], log);
+    runner.start();
+    runner.runSoon('report');
+    await sleep(10);
+    expect(runs).toBe(1);
+    await runner.stop();
+  });
+
+  it('asked during a run: exactly one more run after it, however often it was asked', async () => {
+    const started: number[] = [];
+    let release: () => void = () => undefined;
+    const runner = new PeriodicRunner(
+      [
+        {
+          name: 'report',
+          intervalMs: 0,
+          run: async () => {
+            started.push(Date.now());
+            if (started.length === 1) await new Promise<void>((r) => (release = r));
+          },
+        },
+      ],
+      log,
+    );
+    runner.runSoon('report');
+    await sleep(5);
+    for (let i = 0; i < 5; i++) runner.runSoon('report');
+    await sleep(20);
+    expect(started).toHaveLength(1);
+    release();
+    await sleep(20);
+    expect(started).toHaveLength(2);
+    await runner.stop();
+  });
+
+  it('does nothing after stop, or for a task it does not have', async () => {
+    let runs = 0;
+    const runner = new PeriodicRunner([{ name: 'report', intervalMs: 0, run: async () => void runs++ }], log);
+    await runner.stop();
+    runner.runSoon('report');
+    runner.runSoon('unknown');
+    await sleep(10);
+    expect(runs).toBe(0);
+  });
+});
+
 describe('InFlight', () => {
   it('waits for operations at close, reports the ones it abandons, and refuses new work', async () => {
     const inflight = new InFlight('h');

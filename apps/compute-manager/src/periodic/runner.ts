@@ -13,6 +13,7 @@ export interface PeriodicTask {
 export class PeriodicRunner {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly rerun = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -30,6 +31,27 @@ export class PeriodicRunner {
     if (!task) throw new Error(`no periodic task ${name}`);
     await this.running.get(name);
     await this.runOnce(task);
+  }
+
+  /**
+   * Asks for one more run of `name` without waiting for it: now when it is idle, else once
+   * the current run ends (that run may have read what the request is about too early).
+   * Requests arriving meanwhile share that one run. Runs even when the task's interval is 0.
+   */
+  runSoon(name: string): void {
+    const task = this.tasks.find((t) => t.name === name);
+    if (!task || this.stopped) return;
+    const current = this.running.get(name);
+    if (!current) {
+      void this.runOnce(task);
+      return;
+    }
+    if (this.rerun.has(name)) return;
+    this.rerun.add(name);
+    void current.finally(() => {
+      this.rerun.delete(name);
+      if (!this.stopped) void this.runOnce(task);
+    });
   }
 
   /** Cancels the timers and waits for the runs in progress. */

@@ -78,10 +78,13 @@ export async function startComputeManager(options: StartComputeManagerOptions): 
       virtapi,
       config: { ...config.driver.options, ...options.driverOptions },
     });
-    const env: ManagerEnv = { host: config.host, nodename: config.host, driver, conductor, compute, log: logger, inflight: new InFlight(config.host) };
+    // The periodic runner needs the records init_host makes with this env: bound once it exists.
+    const reportUsage = { soon: (): void => undefined };
+    const env: ManagerEnv = { host: config.host, nodename: config.host, driver, conductor, compute, log: logger, inflight: new InFlight(config.host), usageChanged: () => reportUsage.soon() };
 
     const records = await initHost(env, admin);
     const periodic = new PeriodicRunner(periodicTasks(env, admin, records, config), logger);
+    reportUsage.soon = () => periodic.runSoon('resource_report');
     const server = new RpcServer(transport, { topic: COMPUTE_TOPIC, server: config.host }, [createComputeEndpoint(computeHandlers(env))], {
       serializer,
       logger,

@@ -44,6 +44,8 @@ class BuildTask extends WorkflowTask<void> {
   protected async execute(): Promise<void> {
     const { env, ctx, instance, args, scope } = this;
     const imageMeta = imageMetaFrom(args.image);
+    // The claim saved this host on the instance: it counts in the node's usage from now on.
+    env.usageChanged();
 
     // Networking (task NETWORKING, claimed by the operation).
     const { macs, dhcpOptions } = await driverNetworkConstraints(env, ctx, instance);

@@ -33,6 +33,7 @@ export async function terminateInstance(env: ManagerEnv, ctx: RequestContext, in
         i.terminated_at = new Date();
       });
       await instance.destroy();
+      env.usageChanged();
     },
   );
 }

@@ -29,6 +29,7 @@ export async function postLiveMigrationAtDestination(env: ManagerEnv, ctx: Reque
     const [networkInfo, blockDeviceInfo] = [await networkInfoOf(instance), await blockDeviceInfoOf(ctx, instance)];
     await env.driver.postLiveMigrationAtDestination(ctx, instance, { networkInfo, blockMigration, blockDeviceInfo });
     await legacyMarkMigratedHere(env, ctx, instance, await driverPowerState(env, ctx, instance));
+    env.usageChanged();
   });
 }
 

@@ -121,6 +121,7 @@ class LiveMigrationTask extends WorkflowTask<void> {
       await driverUnplugVifs(env, ctx, instance, networkInfo);
     }
     await this.setMigrationStatus('completed');
+    env.usageChanged();
   }
 
   /** Nova's _rollback_live_migration: the guest stays here; undo the destination's preparation. */
