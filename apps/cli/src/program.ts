@@ -31,12 +31,8 @@ export function buildProgram(deps: UpDeps): Command {
   registerFlavorCommands(program, deps);
   registerOperatorCommands(program, deps);
   registerSecgroupCommands(program, deps);
-  // Subcommands report their usage errors through the same override.
-  const override = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({ writeOut: deps.io.out, writeErr: deps.io.err });
-    cmd.commands.forEach(override);
-  };
-  program.commands.forEach(override);
+  // Subcommands inherit exitOverride, configureOutput and showHelpAfterError from their parent
+  // when created (commander's copyInheritedSettings), so usage errors anywhere end up here.
   return program;
 }
 

@@ -1,6 +1,7 @@
 // What every operator command shares: the API client (from flags, env or config file), the
 // output mode (tables or `--json`), and polling for operations that finish after the API
 // answered (casts).
+import type { Command } from 'commander';
 import { ApiClient } from '../client/api-client.js';
 import { resolveTarget, type Env } from '../client/config.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -60,6 +61,17 @@ export class CommandContext {
       await new Promise((r) => setTimeout(r, this.deps.pollMs ?? 500));
     }
   }
+}
+
+/** Makes the context of the command an action runs for (its options with the global ones). */
+export function contextFor(deps: CliDeps): (cmd: Command) => CommandContext {
+  return (cmd) => new CommandContext(deps, cmd.optsWithGlobals());
+}
+
+/** `?a=1&b=2` from the options that were given, or '' when none was. */
+export function queryOf(filters: Readonly<Record<string, string | undefined>>): string {
+  const q = new URLSearchParams(Object.entries(filters).filter((e): e is [string, string] => e[1] !== undefined));
+  return q.size ? `?${q}` : '';
 }
 
 /** A positive integer option (`--size 2`); USAGE when it is not one. */

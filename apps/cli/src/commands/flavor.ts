@@ -1,7 +1,7 @@
 // `novakit flavor …`.
 import type { Command } from 'commander';
 import { table } from '../output/output.js';
-import { CommandContext, intOption, type CliDeps } from './context.js';
+import { contextFor, intOption, type CliDeps } from './context.js';
 
 interface FlavorJson {
   id: string;
@@ -15,7 +15,7 @@ interface FlavorJson {
 }
 
 export function registerFlavorCommands(program: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
 
   const flavor = program.command('flavor').description('flavors (server sizes)');
   const flavorRow = (f: FlavorJson) => [f.id, f.name, f.ram, f.vcpus, f.disk, f['OS-FLV-EXT-DATA:ephemeral'], f.swap, f['os-flavor-access:is_public']];

@@ -1,7 +1,7 @@
 // `novakit service …` and `novakit hypervisor …` (admin).
 import type { Command } from 'commander';
 import { fields, table } from '../output/output.js';
-import { CommandContext, type CliDeps } from './context.js';
+import { contextFor, queryOf, type CliDeps } from './context.js';
 
 interface ServiceJson {
   id: number;
@@ -15,7 +15,7 @@ interface ServiceJson {
 }
 
 export function registerOperatorCommands(program: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
 
   const service = program.command('service').description('novakit services: computes and conductors (admin)');
   service
@@ -25,8 +25,7 @@ export function registerOperatorCommands(program: Command, deps: CliDeps): void 
     .option('--binary <binary>', 'only this binary (nova-compute, nova-conductor)')
     .action(async (o: { host?: string; binary?: string }, cmd: Command) => {
       const c = cx(cmd);
-      const q = new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined) as [string, string][]);
-      const { services } = await (await c.client()).get<{ services: ServiceJson[] }>(`/v2.1/os-services${q.size ? `?${q}` : ''}`);
+      const { services } = await (await c.client()).get<{ services: ServiceJson[] }>(`/v2.1/os-services${queryOf(o)}`);
       c.print(() => table(['ID', 'Binary', 'Host', 'Zone', 'Status', 'State', 'Updated', 'Disabled reason'], services.map((s) => [s.id, s.binary, s.host, s.zone, s.status, s.state, s.updated_at, s.disabled_reason])), services);
     });
   for (const verb of ['enable', 'disable'] as const) {
@@ -34,7 +33,7 @@ export function registerOperatorCommands(program: Command, deps: CliDeps): void 
       .command(`${verb} <host>`)
       .description(verb === 'enable' ? 'let the scheduler place servers on a host again' : 'keep the scheduler from placing servers on a host')
       .option('--binary <binary>', 'the service', 'nova-compute')
-      .option(...((verb === 'disable' ? ['--reason <text>', 'why (shown in service list)'] : ['--reason <text>', '(ignored)']) as [string, string]))
+      .option('--reason <text>', verb === 'disable' ? 'why (shown in service list)' : '(ignored)')
       .action(async (host: string, o: { binary: string; reason?: string }, cmd: Command) => {
         const c = cx(cmd);
         const path = verb === 'enable' ? 'enable' : o.reason ? 'disable-log-reason' : 'disable';

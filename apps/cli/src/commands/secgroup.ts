@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { fields, table } from '../output/output.js';
-import { CommandContext, type CliDeps } from './context.js';
+import { contextFor, type CliDeps } from './context.js';
 import { securityGroupId } from './resolve.js';
 
 interface RuleJson {
@@ -21,10 +21,11 @@ interface GroupJson {
   rules: RuleJson[];
 }
 
+const groupFields = (g: GroupJson) => fields([['id', g.id], ['name', g.name], ['description', g.description]]);
 const ruleText = (r: RuleJson) => `${r.ip_protocol ?? 'any'} ${r.from_port ?? ''}${r.to_port !== r.from_port ? `-${r.to_port}` : ''} from ${r.ip_range.cidr ?? r.group.name ?? '?'}`;
 
 export function registerSecgroupCommands(program: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
 
   const secgroup = program.command('secgroup').description('security groups and their rules');
   secgroup
@@ -42,7 +43,7 @@ export function registerSecgroupCommands(program: Command, deps: CliDeps): void 
     .action(async (name: string, o: { description: string }, cmd: Command) => {
       const c = cx(cmd);
       const { security_group: g } = await (await c.client()).post<{ security_group: GroupJson }>('/v2.1/os-security-groups', { security_group: { name, description: o.description } });
-      c.print(() => fields([['id', g.id], ['name', g.name], ['description', g.description]]), g);
+      c.print(() => groupFields(g), g);
     });
   secgroup
     .command('show <group>')
@@ -51,7 +52,7 @@ export function registerSecgroupCommands(program: Command, deps: CliDeps): void 
       const c = cx(cmd);
       const client = await c.client();
       const { security_group: g } = await client.get<{ security_group: GroupJson }>(`/v2.1/os-security-groups/${await securityGroupId(client, ref)}`);
-      c.print(() => fields([['id', g.id], ['name', g.name], ['description', g.description]]) + table(['Rule', 'Protocol', 'Ports', 'From'], g.rules.map((r) => [r.id, r.ip_protocol, `${r.from_port}-${r.to_port}`, r.ip_range.cidr ?? r.group.name])), g);
+      c.print(() => groupFields(g) + table(['Rule', 'Protocol', 'Ports', 'From'], g.rules.map((r) => [r.id, r.ip_protocol, `${r.from_port}-${r.to_port}`, r.ip_range.cidr ?? r.group.name])), g);
     });
   secgroup
     .command('delete <group>')

@@ -1,7 +1,7 @@
 // `novakit server volume …`, `diagnostics`, `console`, `actions`, `secgroup add|remove`.
 import type { Command } from 'commander';
 import { fields, table } from '../output/output.js';
-import { CommandContext, intOption, type CliDeps } from './context.js';
+import { contextFor, intOption, type CliDeps } from './context.js';
 import { serverId, volumeId } from './resolve.js';
 
 interface Attachment {
@@ -21,7 +21,7 @@ interface ActionJson {
 }
 
 export function registerServerExtras(server: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
   const volume = server.command('volume').description("a server's volumes");
 
   volume

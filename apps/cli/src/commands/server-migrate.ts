@@ -6,8 +6,9 @@ import { Option, type Command } from 'commander';
 import { ApiError, type ApiClient } from '../client/api-client.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { ProgressBar } from '../output/progress.js';
-import { CommandContext, type CliDeps } from './context.js';
+import { contextFor, type CliDeps } from './context.js';
 import { serverId } from './resolve.js';
+import { showServer } from './server.js';
 import { serverFields, type ServerJson } from './server-view.js';
 
 interface MigrationJson {
@@ -46,6 +47,7 @@ function blockMigration(v: string): boolean | 'auto' {
 }
 
 export function registerMigrateCommand(server: Command, deps: CliDeps): void {
+  const cx = contextFor(deps);
   server
     .command('migrate <server>')
     .description('live-migrate a server to another host, following it with a progress bar (admin)')
@@ -55,31 +57,32 @@ export function registerMigrateCommand(server: Command, deps: CliDeps): void {
     .option('--no-wait', 'return once the migration was accepted')
     .option('--timeout <seconds>', 'how long to follow it', '900')
     .action(async (ref: string, o: { live?: boolean; host?: string; blockMigration: string; wait: boolean; timeout: string }, cmd: Command) => {
-      const c = new CommandContext(deps, cmd.optsWithGlobals());
+      const c = cx(cmd);
       if (!o.live) throw new CliError('only live migration is supported: pass --live', ExitCode.USAGE);
       const client = await c.client();
       const id = await serverId(client, ref);
-      const before = (await client.get<{ server: ServerJson }>(`/v2.1/servers/${id}`)).server;
+      const before = await showServer(client, id);
       const source = before['OS-EXT-SRV-ATTR:host'];
+      const label = before.name ?? id;
       await client.post(`/v2.1/servers/${id}/action`, { 'os-migrateLive': { host: o.host ?? null, block_migration: blockMigration(o.blockMigration) } });
       if (!o.wait) {
-        c.print(() => `live migration of ${before.name ?? id} from ${source} accepted\n`, { id, source, accepted: true });
+        c.print(() => `live migration of ${label} from ${source} accepted\n`, { id, source, accepted: true });
         return;
       }
-      const bar = c.opts.json ? null : new ProgressBar(c.io, `migrating ${before.name ?? id}`);
+      const bar = c.opts.json ? null : new ProgressBar(c.io, `migrating ${label}`);
       const end = await c.waitFor<Snapshot>(
         `the live migration of ${id}`,
-        async () => ({ server: (await client.get<{ server: ServerJson }>(`/v2.1/servers/${id}`)).server, migration: await migrationOf(client, id) }),
+        async () => ({ server: await showServer(client, id), migration: await migrationOf(client, id) }),
         (s) => s.server['OS-EXT-STS:task_state'] !== 'migrating',
         Number(o.timeout),
         (s) => bar?.update(percentOf(s), s.migration?.status ?? (s.server['OS-EXT-STS:task_state'] === 'migrating' ? 'starting' : 'finishing')),
       );
       const dest = end.server['OS-EXT-SRV-ATTR:host'];
       if (dest === source || end.server.status === 'ERROR') {
-        bar?.done(`live migration of ${before.name ?? id} failed`);
+        bar?.done(`live migration of ${label} failed`);
         throw new CliError(`live migration of ${id} did not complete: it is ${end.server.status} on ${dest} (see \`novakit server actions ${id}\`)`, ExitCode.OPERATION_FAILED);
       }
-      bar?.done(`migrated ${before.name ?? id} from ${source} to ${dest}`);
+      bar?.done(`migrated ${label} from ${source} to ${dest}`);
       c.print(() => serverFields(end.server), { ...end.server, migrated_from: source });
     });
 }

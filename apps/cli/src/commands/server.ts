@@ -2,17 +2,17 @@
 // waiting until the compute has finished (the API answers before: the work is a cast).
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
-import type { ApiClient } from '../client/api-client.js';
-import { CommandContext, type CliDeps } from './context.js';
+import { ApiError, type ApiClient } from '../client/api-client.js';
+import { contextFor, queryOf, type CommandContext, type CliDeps } from './context.js';
 import { flavorId, serverId } from './resolve.js';
 import { serverFields, serverTable, type ServerJson } from './server-view.js';
 
-const show = async (client: ApiClient, id: string) => (await client.get<{ server: ServerJson }>(`/v2.1/servers/${id}`)).server;
+export const showServer = async (client: ApiClient, id: string): Promise<ServerJson> => (await client.get<{ server: ServerJson }>(`/v2.1/servers/${id}`)).server;
 
 /** Waits until the server has no task; OPERATION_FAILED when it lands in ERROR or not in `want`. */
 export async function settle(cx: CommandContext, id: string, want: readonly string[], timeoutS: number): Promise<ServerJson> {
   const client = await cx.client();
-  const s = await cx.waitFor(`server ${id} to settle`, () => show(client, id), (v) => v['OS-EXT-STS:task_state'] === null && v.status !== 'BUILD', timeoutS);
+  const s = await cx.waitFor(`server ${id} to settle`, () => showServer(client, id), (v) => v['OS-EXT-STS:task_state'] === null && v.status !== 'BUILD', timeoutS);
   if (!want.includes(s.status)) {
     throw new CliError(`server ${id} is ${s.status}${s.fault ? `: ${s.fault.message}` : ''} (see \`novakit server actions ${id}\`)`, ExitCode.OPERATION_FAILED);
   }
@@ -29,7 +29,7 @@ const POWER_ACTIONS: readonly [name: string, body: Record<string, unknown>, sett
 ];
 
 export function registerServerCommands(server: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
 
   server
     .command('create <name>')
@@ -55,7 +55,7 @@ export function registerServerCommands(server: Command, deps: CliDeps): void {
         },
       };
       const { server: created } = await client.post<{ server: { id: string } }>('/v2.1/servers', body);
-      const s = o.wait ? await settle(c, created.id, ['ACTIVE'], Number(o.timeout)) : await show(client, created.id);
+      const s = o.wait ? await settle(c, created.id, ['ACTIVE'], Number(o.timeout)) : await showServer(client, created.id);
       c.print(() => serverFields(s), s);
     });
 
@@ -67,8 +67,7 @@ export function registerServerCommands(server: Command, deps: CliDeps): void {
     .option('--host <host>', 'only servers on this host (admin)')
     .action(async (o: { status?: string; name?: string; host?: string }, cmd: Command) => {
       const c = cx(cmd);
-      const q = new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined) as [string, string][]);
-      const { servers } = await (await c.client()).get<{ servers: ServerJson[] }>(`/v2.1/servers/detail${q.size ? `?${q}` : ''}`);
+      const { servers } = await (await c.client()).get<{ servers: ServerJson[] }>(`/v2.1/servers/detail${queryOf(o)}`);
       c.print(() => serverTable(servers), servers);
     });
 
@@ -78,7 +77,7 @@ export function registerServerCommands(server: Command, deps: CliDeps): void {
     .action(async (ref: string, _o: unknown, cmd: Command) => {
       const c = cx(cmd);
       const client = await c.client();
-      const s = await show(client, await serverId(client, ref));
+      const s = await showServer(client, await serverId(client, ref));
       c.print(() => serverFields(s), s);
     });
 
@@ -93,7 +92,7 @@ export function registerServerCommands(server: Command, deps: CliDeps): void {
       const id = await serverId(client, ref);
       await client.delete(`/v2.1/servers/${id}`);
       if (o.wait) {
-        await c.waitFor(`server ${id} to be deleted`, () => client.request('GET', `/v2.1/servers/${id}`).then(() => false, (e: { exitCode?: number }) => (e.exitCode === ExitCode.NOT_FOUND ? true : Promise.reject(e))), (gone) => gone, Number(o.timeout));
+        await c.waitFor(`server ${id} to be deleted`, () => showServer(client, id).then(() => false, (e: unknown) => (e instanceof ApiError && e.status === 404 ? true : Promise.reject(e))), (gone) => gone, Number(o.timeout));
       }
       c.print(() => `deleted server ${id}\n`, { id, deleted: true });
     });
@@ -122,6 +121,6 @@ async function runAction(c: CommandContext, ref: string, body: Record<string, un
   const client = await c.client();
   const id = await serverId(client, ref);
   await client.post(`/v2.1/servers/${id}/action`, body);
-  const s = o.wait ? await settle(c, id, [settlesAs], Number(o.timeout)) : await show(client, id);
+  const s = o.wait ? await settle(c, id, [settlesAs], Number(o.timeout)) : await showServer(client, id);
   c.print(() => serverFields(s), s);
 }

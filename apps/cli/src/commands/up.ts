@@ -27,10 +27,9 @@ interface UpOptions {
   userConfig: boolean;
 }
 
-async function loggerFor(o: UpOptions, dataDir: string): Promise<Logger> {
-  if (o.logFile === '-') return pino({ level: o.logLevel }, process.stderr);
-  const file = resolve(o.logFile ?? join(dataDir, 'novakit.log'));
-  return pino({ level: o.logLevel }, createWriteStream(file, { flags: 'a' }));
+/** `logFile` null: stderr. */
+function loggerFor(level: string, logFile: string | null): Logger {
+  return pino({ level }, logFile === null ? process.stderr : createWriteStream(logFile, { flags: 'a' }));
 }
 
 function banner(node: EmbeddedNode, o: UpOptions, configs: string[], logFile: string): string {
@@ -90,8 +89,9 @@ export function registerUpCommand(program: Command, deps: UpDeps): void {
       } catch (e) {
         throw new CliError(`cannot create the data directory ${dataDir}: ${(e as Error).message}`, ExitCode.START_FAILED);
       }
-      const logger = await loggerFor(o, dataDir);
-      const logFile = o.logFile === '-' ? 'stderr' : resolve(o.logFile ?? join(dataDir, 'novakit.log'));
+      const logPath = o.logFile === '-' ? null : resolve(deps.cwd, o.logFile ?? join(dataDir, 'novakit.log'));
+      const logger = loggerFor(o.logLevel, logPath);
+      const logFile = logPath ?? 'stderr';
       let node: EmbeddedNode;
       try {
         // Loaded here: the operator commands never pay for the database, drivers and services.

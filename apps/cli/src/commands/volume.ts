@@ -1,7 +1,7 @@
 // `novakit volume …`: the file-backed volumes.
 import type { Command } from 'commander';
 import { fields, table } from '../output/output.js';
-import { CommandContext, intOption, type CliDeps } from './context.js';
+import { contextFor, intOption, type CliDeps } from './context.js';
 import { volumeId } from './resolve.js';
 
 interface VolumeJson {
@@ -16,7 +16,7 @@ interface VolumeJson {
 const attachedTo = (v: VolumeJson) => v.attachments.filter((a) => a.serverId).map((a) => `${a.serverId} ${a.device ?? ''}`.trim()).join(', ');
 
 export function registerVolumeCommands(program: Command, deps: CliDeps): void {
-  const cx = (cmd: Command) => new CommandContext(deps, cmd.optsWithGlobals());
+  const cx = contextFor(deps);
 
   const volume = program.command('volume').description('volumes (sparse files standing in for block storage)');
   volume

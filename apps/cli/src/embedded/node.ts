@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startApi, type ApiHandle } from '@novakit/api';
-import { COMPUTE_RPC_API, ComputeRpcClient } from '@novakit/compute-api';
-import { defaultDriverFactories, startComputeManager, type ComputeManagerHandle } from '@novakit/compute-manager';
-import { computeRpcPort, startConductor, type RunningConductor } from '@novakit/conductor-service';
+import { COMPUTE_RPC_API } from '@novakit/compute-api';
+import { startComputeManager, type ComputeManagerHandle } from '@novakit/compute-manager';
+import { computeRpcPort, conductorComputeClient, startConductor, type RunningConductor } from '@novakit/conductor-service';
 import { openDbApi, type DbApi } from '@novakit/db';
-import { NovaObjectSerializer, RequestContext } from '@novakit/objects';
+import { RequestContext } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
 import type { Logger } from 'pino';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -55,7 +55,6 @@ async function adminToken(dataDir: string): Promise<string> {
 
 function driverConfig(driver: 'fake' | 'qemu', dataDir: string, host: string): { name: 'fake' | 'qemu'; options: Record<string, unknown> } {
   if (driver === 'fake') return { name: 'fake', options: {} };
-  if (!defaultDriverFactories().qemu) throw new CliError('the QEMU driver is not available in this build (@novakit/virt-qemu exports no createQemuDriver)', ExitCode.START_FAILED);
   // Each host its own instance directory: not shared storage, so live migrations copy the disks.
   return { name: 'qemu', options: { state_path: join(dataDir, 'instances', host), host_ip: '127.0.0.1', migration_bind_address: '127.0.0.1' } };
 }
@@ -84,8 +83,9 @@ export async function startEmbeddedNode(options: EmbeddedOptions): Promise<Embed
     const bus = `memory://novakit-${randomBytes(4).toString('hex')}`;
     parts.transport = await createTransport(bus, { logger: log });
     const db = parts.db;
-    const computeClient = new ComputeRpcClient(parts.transport, { serializer: new NovaObjectSerializer({ db }), versionCap: COMPUTE_RPC_API.latest });
-    parts.conductor = await startConductor({ transport: parts.transport, db, host: 'conductor', logger: log.child({ name: 'nova-conductor' }), computeRpc: computeRpcPort(computeClient) });
+    // Every compute here runs this same code: cap at the latest version, no service lookup.
+    const computeRpc = computeRpcPort(conductorComputeClient(parts.transport, db, COMPUTE_RPC_API.latest));
+    parts.conductor = await startConductor({ transport: parts.transport, db, host: 'conductor', logger: log.child({ name: 'nova-conductor' }), computeRpc });
     const flavorsCreated = await seedFlavors(RequestContext.admin({ db }));
     for (let i = 1; i <= options.hosts; i++) {
       const host = `compute-${i}`;
