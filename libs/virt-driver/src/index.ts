@@ -18,6 +18,8 @@ export { ComputeDriverBase } from './compute-driver-base.js';
 export { CAPABILITY_METHODS, NO_CAPABILITIES, capabilityOf } from './capabilities.js';
 export type { CapabilityName, DriverCapabilities, DriverMethodName } from './capabilities.js';
 export { legacyInstanceDict } from './legacy.js';
+export { instanceFacts, instanceField } from './instance-facts.js';
+export type { InstanceFacts } from './instance-facts.js';
 export type {
   LegacyBlockDeviceMapping,
   LegacyInstanceColumns,

@@ -6,6 +6,8 @@ import {
   ComputeDriverBase,
   DriverNotFound,
   EMPTY_BLOCK_DEVICE_INFO,
+  instanceFacts,
+  instanceField,
   legacyInstanceDict,
   loadComputeDriver,
   NO_CAPABILITIES,
@@ -135,5 +137,16 @@ describe('the release-1 legacy dict', () => {
     // @ts-expect-error an Instance is not a LegacyInstanceDict
     const wrong: LegacyInstanceDict = inst;
     expect(wrong).toBe(inst);
+  });
+});
+
+describe('instanceFacts', () => {
+  it('reads the flavor fields alike from an Instance and its legacy dict; unset is 0 (vcpus at least 1)', () => {
+    const inst = new Instance({ id: 11, uuid: '3f0c2b8e-7d4a-4c1e-9b6f-2a5d8e1c0f48', memory_mb: 256, vcpus: 2, root_gb: 3 });
+    const facts = { uuid: inst.uuid, name: 'instance-0000000b', vcpus: 2, memoryMb: 256, rootGb: 3, ephemeralGb: 0 };
+    expect(instanceFacts(inst)).toEqual(facts);
+    expect(instanceFacts(legacyInstanceDict(inst))).toEqual(facts);
+    expect(instanceFacts(new Instance({ id: 12, uuid: '3f0c2b8e-7d4a-4c1e-9b6f-2a5d8e1c0f49' }))).toMatchObject({ vcpus: 1, memoryMb: 0 });
+    expect([instanceField(inst, 'ephemeral_gb'), instanceField(legacyInstanceDict(inst), 'ephemeral_gb')]).toEqual([null, null]);
   });
 });

@@ -1,34 +1,17 @@
-import { Instance, PowerState } from '@novakit/objects';
-import type { BlockDeviceInfo, ConnectionInfo, LegacyInstanceDict, NetworkInfo } from '@novakit/virt-driver';
+import { PowerState, type Instance } from '@novakit/objects';
+import { instanceFacts as baseFacts, instanceField, type BlockDeviceInfo, type ConnectionInfo, type InstanceFacts as BaseFacts, type LegacyInstanceDict, type NetworkInfo } from '@novakit/virt-driver';
 
 /** What the fake needs of an instance, read alike from an Instance object or a legacy dict. */
-export interface InstanceFacts {
-  readonly uuid: string;
-  readonly name: string;
-  readonly vcpus: number;
-  readonly memoryMb: number;
-  readonly rootGb: number;
-  readonly ephemeralGb: number;
+export interface InstanceFacts extends BaseFacts {
   readonly rootDeviceName: string | null;
   readonly configDrive: boolean;
 }
 
-function read(instance: Instance | LegacyInstanceDict, key: string): unknown {
-  if (instance instanceof Instance) return instance.obj_attr_is_set(key) ? instance.obj_get(key) : null;
-  return (instance as unknown as Record<string, unknown>)[key] ?? null;
-}
-
 export function instanceFacts(instance: Instance | LegacyInstanceDict): InstanceFacts {
-  const num = (key: string) => Number(read(instance, key) ?? 0) || 0;
   return {
-    uuid: instance.uuid,
-    name: instance.name,
-    vcpus: Math.max(1, num('vcpus')),
-    memoryMb: num('memory_mb'),
-    rootGb: num('root_gb'),
-    ephemeralGb: num('ephemeral_gb'),
-    rootDeviceName: (read(instance, 'root_device_name') as string | null) ?? null,
-    configDrive: !!read(instance, 'config_drive'),
+    ...baseFacts(instance),
+    rootDeviceName: (instanceField(instance, 'root_device_name') as string | null) ?? null,
+    configDrive: !!instanceField(instance, 'config_drive'),
   };
 }
 

@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RequestContext } from '@novakit/objects';
-import type { LegacyProviderFwRule, LegacySecurityGroupRule, VirtAPI } from '@novakit/virt-driver';
+import type { LegacySecurityGroupRule, VirtAPI } from '@novakit/virt-driver';
 import { z } from 'zod';
 import type { NftFirewall } from '../firewall/nft.js';
 import { renderRule, type SecurityGroupRule } from '../firewall/render.js';
@@ -36,10 +36,6 @@ function groupRule(rule: LegacySecurityGroupRule): SecurityGroupRule | null {
   // Traffic from another group's members needs their addresses, which no release-1 call gives:
   // such a rule is left out, so its traffic stays dropped rather than opened to anyone.
   if (rule.cidr === null && rule.group_id !== null) return null;
-  return toRule(rule);
-}
-
-function providerRule(rule: LegacyProviderFwRule): SecurityGroupRule | null {
   return toRule(rule);
 }
 
@@ -83,7 +79,7 @@ export class InstanceFiltering {
         if (r) rules.push(r);
       }
     }
-    const blocked = (await this.virtapi.provider_fw_rule_get_all(ctx)).map(providerRule).filter((r): r is SecurityGroupRule => r !== null);
+    const blocked = (await this.virtapi.provider_fw_rule_get_all(ctx)).map(toRule).filter((r): r is SecurityGroupRule => r !== null);
     await this.nft.apply({ instanceName: instance.name, addresses: [...addresses], rules, blocked });
     await this.save(instance.uuid, { name: instance.name, addresses: [...addresses], groupIds: groups.map((g) => g.id) });
   }

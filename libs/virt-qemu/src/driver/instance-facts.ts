@@ -1,37 +1,11 @@
 /**
- * What the driver reads of an instance, alike from an Instance object and a release-1 legacy dict,
- * and what it reads of network_info: a MAC per VIF and the fixed addresses to filter.
+ * What the driver reads of network_info: a MAC per VIF and the fixed addresses to filter (the
+ * instance's own facts are @novakit/virt-driver's `instanceFacts`).
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Instance, type NetworkInfo } from '@novakit/objects';
+import type { NetworkInfo } from '@novakit/objects';
 import type { LegacyInstanceDict } from '@novakit/virt-driver';
-
-export interface InstanceFacts {
-  readonly uuid: string;
-  readonly name: string;
-  readonly memoryMb: number;
-  readonly vcpus: number;
-  readonly rootGb: number;
-  readonly ephemeralGb: number;
-}
-
-function read(instance: Instance | LegacyInstanceDict, key: string): unknown {
-  if (instance instanceof Instance) return instance.obj_attr_is_set(key) ? instance.obj_get(key) : null;
-  return (instance as unknown as Record<string, unknown>)[key] ?? null;
-}
-
-export function instanceFacts(instance: Instance | LegacyInstanceDict): InstanceFacts {
-  const num = (key: string) => Number(read(instance, key) ?? 0) || 0;
-  return {
-    uuid: instance.uuid,
-    name: instance.name,
-    memoryMb: num('memory_mb'),
-    vcpus: Math.max(1, num('vcpus')),
-    rootGb: num('root_gb'),
-    ephemeralGb: num('ephemeral_gb'),
-  };
-}
 
 /** A stable locally administered MAC for a VIF that has none (QEMU's 52:54:00 prefix). */
 function derivedMac(uuid: string, index: number): string {

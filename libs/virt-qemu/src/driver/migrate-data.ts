@@ -46,13 +46,13 @@ export function readEndpoint(data: MigrateData): IncomingEndpoint | undefined {
 const GUEST_CPU_MODEL = 'qemu64';
 
 export function cpuInfo(accel: string): string {
-  const host = cpus()[0];
+  const host = cpus();
   return JSON.stringify({
     arch: arch() === 'x64' ? 'x86_64' : arch(),
     model: GUEST_CPU_MODEL,
-    vendor: host?.model.split(' ')[0] ?? 'unknown',
+    vendor: host[0]?.model.split(' ')[0] ?? 'unknown',
     accel,
-    topology: { sockets: 1, cores: cpus().length, threads: 1 },
+    topology: { sockets: 1, cores: host.length, threads: 1 },
     features: [],
   });
 }

@@ -13,6 +13,7 @@ import {
   HypervisorUnavailable,
   InstanceDeployFailure,
   InstanceExistsOnHypervisor,
+  instanceFacts,
   InstanceNotRunning,
   InstancePowerOffFailure,
   InvalidConnectionInfo,
@@ -30,6 +31,7 @@ import {
   type DriverCapabilities,
   type HostResources,
   type ImageMeta,
+  type InstanceFacts,
   type InstanceInfo,
   type LegacyInstanceDict,
   type LiveMigrationCallback,
@@ -40,13 +42,12 @@ import {
   type SharedStorageProbe,
   type VolumeConnector,
 } from '@novakit/virt-driver';
-import { deviceNameForLun, lunForDeviceName, nextFreeDeviceName, ROOT_DEVICE_NAME } from '../config/device-names.js';
+import { deviceNameForLun, nextFreeDeviceName, ROOT_DEVICE_NAME } from '../config/device-names.js';
 import { isVirtQemuError } from '../errors.js';
 import { NftFirewall, nftUsable } from '../firewall/nft.js';
 import { readConsoleTail } from '../guest/console.js';
 import { collectDiagnostics } from '../guest/diagnostics.js';
 import type { Guest } from '../guest/guest.js';
-import { InstanceDir } from '../guest/instance-dir.js';
 import { QemuHost, type RootDiskSpec } from '../host/host.js';
 import { QemuImg } from '../host/images.js';
 import { waitForExit } from '../host/processes.js';
@@ -62,7 +63,7 @@ import { fileVolumeFromConnectionInfo, type FileVolume } from '../volume/connect
 import { primaryAddress, volumeConnector } from '../volume/connector.js';
 import { legacyDiagnostics, typedDiagnostics } from './diagnostics.js';
 import { InstanceFiltering } from './filtering.js';
-import { fixedAddresses, instanceFacts, legacyNetworkInfo, nicMacs, type InstanceFacts } from './instance-facts.js';
+import { fixedAddresses, legacyNetworkInfo, nicMacs } from './instance-facts.js';
 import { LifecycleTracker } from './lifecycle.js';
 import { assertCpuCompatible, cpuInfo, endpointData, readEndpoint, readSource, sourceData } from './migrate-data.js';
 import type { QemuDriverOptions } from './options.js';
@@ -103,6 +104,8 @@ export class QemuDriver extends ComputeDriverBase {
   private readonly lifecycle: LifecycleTracker;
   private readonly incoming = new Map<string, MigrationTarget>();
   private readonly probe: () => Promise<QemuProbe>;
+  /** cpu_info of get_available_resource: fixed by the host and the accelerator. */
+  private readonly hostCpuInfo: string;
   private qemuVersion = 0;
 
   constructor(private readonly options: QemuDriverOptions) {
@@ -125,6 +128,7 @@ export class QemuDriver extends ComputeDriverBase {
       connectQmp: async (path, o) => this.watch(path, await connect(path, o)),
     });
     this.probe = options.probe ?? (() => probeQemu(this.qemuHost.context.qemuBinary));
+    this.hostCpuInfo = cpuInfo(this.qemuHost.accel);
     const nftBinary = options.nftBinary ?? 'nft';
     const firewall = options.manageFirewall === true && nftUsable(nftBinary);
     this.filtering = firewall ? new InstanceFiltering(new NftFirewall({ manage: true, binary: nftBinary }), options.virtapi, options.statePath, options.host) : undefined;
@@ -186,6 +190,11 @@ export class QemuDriver extends ComputeDriverBase {
 
   private get timeouts() {
     return this.qemuHost.context.timeouts;
+  }
+
+  /** The bound of a migration's end on the destination and of a volume swap's block copy. */
+  private get migrationTimeoutMs(): number {
+    return (this.options.migration?.timeoutS ?? 600) * 1000;
   }
 
   // ------------------------------------------------------------ host and lifecycle
@@ -413,7 +422,7 @@ export class QemuDriver extends ComputeDriverBase {
 
   /** No record of ours: end a QEMU of ours still running in the directory, remove an unowned directory. */
   private async releaseOrphan(uuid: string, destroyDisks: boolean): Promise<void> {
-    const dir = new InstanceDir(this.qemuHost.statePath, uuid, this.hostName);
+    const dir = this.qemuHost.instanceDir(uuid);
     const { processes } = this.qemuHost.context;
     const pid = dir.readPid();
     if (pid !== undefined && processes.isAlive(pid, dir.qmpSocket)) {
@@ -487,7 +496,7 @@ export class QemuDriver extends ComputeDriverBase {
       hypervisor_type: 'QEMU',
       hypervisor_version: this.qemuVersion,
       hypervisor_hostname: nodename,
-      cpu_info: cpuInfo(accel),
+      cpu_info: this.hostCpuInfo,
       disk_available_least: r.diskGbAvailable,
       supported_instances: accel === 'kvm' ? [['x86_64', 'kvm', 'hvm'], ['x86_64', 'qemu', 'hvm']] : [['x86_64', 'qemu', 'hvm']],
     };
@@ -558,7 +567,7 @@ export class QemuDriver extends ComputeDriverBase {
       if (!old) throw new VolumeNotFound({ volume_id: args.oldConnectionInfo.serial ?? args.mountpoint });
       const volume = this.fileVolume(args.newConnectionInfo);
       await swapVolume(guest, old.device, volume, this.qemuHost.images, {
-        timeoutMs: (this.options.migration?.timeoutS ?? 600) * 1000,
+        timeoutMs: this.migrationTimeoutMs,
         ...(args.resizeToGb ? { resizeBytes: args.resizeToGb * GiB } : {}),
       });
     });
@@ -572,7 +581,7 @@ export class QemuDriver extends ComputeDriverBase {
     args: { srcComputeInfo: ComputeInfo; dstComputeInfo: ComputeInfo; blockMigration: boolean; diskOverCommit: boolean },
   ): Promise<MigrateData> {
     const facts = instanceFacts(instance);
-    assertCpuCompatible(args.srcComputeInfo.cpu_info, cpuInfo(this.qemuHost.accel));
+    assertCpuCompatible(args.srcComputeInfo.cpu_info, this.hostCpuInfo);
     const r = await this.qemuHost.resources().catch((err: unknown) => {
       throw toDriverError(err, this.hostName, facts, (reason) => new MigrationPreCheckError({ reason }));
     });
@@ -712,7 +721,7 @@ export class QemuDriver extends ComputeDriverBase {
           await this.guest(instance.uuid);
           return;
         }
-        await finishIncoming(target, (this.options.migration?.timeoutS ?? 600) * 1000);
+        await finishIncoming(target, this.migrationTimeoutMs);
         this.incoming.delete(instance.uuid);
         this.lifecycle.observe(instance.uuid, toObserved((await target.guest.state()).power));
       },
@@ -766,7 +775,7 @@ export class QemuDriver extends ComputeDriverBase {
     const guest = await this.findGuest(instance.uuid).catch(() => undefined);
     const used = [args.rootDeviceName, ...(guest ? attachedVolumes(guest).map((v) => v.device) : []), ...[...ephemerals, ...swap, ...volumes].map(nameOf)]
       .map((d) => (d ? scsiName(d) : undefined))
-      .filter((d): d is string => d !== undefined && lunForDeviceName(d) !== 0);
+      .filter((d): d is string => d !== undefined);
     for (const bdm of [...ephemerals, ...swap, ...volumes]) {
       if (nameOf(bdm)) continue;
       const name = nextFreeDeviceName(used);

@@ -129,11 +129,11 @@ export async function swapVolume(guest: Guest, device: string, volume: FileVolum
     await qmp.execute('blockdev-add', { 'node-name': next, driver: format, file: `${next}-file`, ...ro });
     const ended = (e: { data?: Record<string, unknown> }) => e.data?.device === job;
     const ready = qmp.waitForEvent('BLOCK_JOB_READY', { match: ended, timeoutMs: options.timeoutMs });
-    const failed = qmp.waitForEvent('BLOCK_JOB_COMPLETED', { match: ended, timeoutMs: options.timeoutMs });
-    await qmp.execute('blockdev-mirror', { 'job-id': job, device: current, target: next, sync: 'full' });
-    const first = await Promise.race([ready.then(() => 'ready' as const), failed]);
-    if (first !== 'ready') throw new Error(`volume copy ended before it was in sync: ${String(first.data?.error ?? 'unknown error')}`);
+    // One BLOCK_JOB_COMPLETED ends the job: before READY it is a failed copy, after block-job-complete the switch.
     const completed = qmp.waitForEvent('BLOCK_JOB_COMPLETED', { match: ended, timeoutMs: options.timeoutMs });
+    await qmp.execute('blockdev-mirror', { 'job-id': job, device: current, target: next, sync: 'full' });
+    const first = await Promise.race([ready.then(() => 'ready' as const), completed]);
+    if (first !== 'ready') throw new Error(`volume copy ended before it was in sync: ${String(first.data?.error ?? 'unknown error')}`);
     await qmp.execute('block-job-complete', { device: job });
     const done = await completed;
     if (done.data?.error) throw new Error(`volume copy failed at the switch: ${String(done.data.error)}`);
