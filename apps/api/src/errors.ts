@@ -54,11 +54,6 @@ export class VolumeStoreUnavailable extends NovakitError<{ reason: string }> {
   static override readonly msgFmt = 'The volume store is unavailable: {reason}';
 }
 
-export class ServerStateConflict extends NovakitError<{ server_id: string; attr: string; state: string | null; action: string }> {
-  static override readonly category = 'Conflict';
-  static override readonly msgFmt = "Cannot '{action}' instance {server_id} while it is in {attr} {state}";
-}
-
 export class FlavorRefInvalid extends NovakitError<{ flavor_ref: string; reason: string }> {
   static override readonly category = 'Invalid';
   static override readonly msgFmt = 'Invalid flavorRef {flavor_ref}: {reason}';
@@ -67,12 +62,6 @@ export class FlavorRefInvalid extends NovakitError<{ flavor_ref: string; reason:
 export class SecurityGroupInUse extends NovakitError<{ security_group_id: string | number }> {
   static override readonly category = 'Conflict';
   static override readonly msgFmt = 'Security group {security_group_id} is in use by a server.';
-}
-
-/** The objects this API runs on lack a method the operation needs (see the report in security-groups). */
-export class OperationNotAvailable extends NovakitError<{ operation: string; reason: string }> {
-  static override readonly category = 'NotSupported';
-  static override readonly msgFmt = '{operation} is not available: {reason}';
 }
 
 export class ApiConfigInvalid extends NovakitError<{ source: string; problems: string }> {
@@ -90,9 +79,7 @@ export const API_ERRORS: readonly NovakitErrorClass[] = [
   VolumeInUse,
   VolumeNotAttached,
   VolumeStoreUnavailable,
-  ServerStateConflict,
   FlavorRefInvalid,
   SecurityGroupInUse,
-  OperationNotAvailable,
   ApiConfigInvalid,
 ];

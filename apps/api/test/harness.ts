@@ -6,10 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPUTE_RPC_API, ComputeRpcClient, type ComputeCallArgs } from '@novakit/compute-api';
-import type { ComputeRpc } from '@novakit/conductor';
+import { COMPUTE_RPC_API, ComputeRpcClient } from '@novakit/compute-api';
 import { startComputeManager, type ComputeManagerHandle } from '@novakit/compute-manager';
-import { startConductor, type RunningConductor } from '@novakit/conductor-service';
+import { computeRpcPort, startConductor, type RunningConductor } from '@novakit/conductor-service';
 import { openDbApi, type DbApi } from '@novakit/db';
 import { Flavor, NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
@@ -36,25 +35,6 @@ export interface TestNode {
   readonly logs: string[];
   driver(host: string): FakeDriver;
   stop(): Promise<void>;
-}
-
-function computeRpcPort(client: ComputeRpcClient): ComputeRpc {
-  return {
-    build_and_run_instance: (ctx, host, a) =>
-      client.buildAndRunInstance(ctx, host, a.instance, {
-        ...a,
-        image: a.image as ComputeCallArgs<'buildAndRunInstance'>['image'],
-        filter_properties: { ...a.filter_properties },
-        injected_files: a.injected_files.map(([p, c]) => [p, c] as [string, string]),
-        requested_networks: a.requested_networks ? a.requested_networks.map((n) => ({ ...n })) : null,
-        security_groups: [...a.security_groups],
-        block_device_mapping: [...a.block_device_mapping],
-        limits: { ...a.limits },
-      }),
-    check_can_live_migrate_destination: (ctx, dest, a) => client.checkCanLiveMigrateDestination(ctx, a.instance, dest, { block_migration: a.block_migration, disk_over_commit: a.disk_over_commit }),
-    check_can_live_migrate_source: (ctx, _src, a) => client.checkCanLiveMigrateSource(ctx, a.instance, a.dest_check_data),
-    live_migration: (ctx, _src, a) => client.liveMigration(ctx, a.instance, { dest: a.dest, block_migration: a.block_migration, migrate_data: { ...a.migrate_data } }),
-  };
 }
 
 export interface NodeOptions {

@@ -13,8 +13,6 @@ async function requestsInSuites(): Promise<{ method: string; path: string }[]> {
     if (!file.endsWith('.test.ts') || file === 'routes-covered.test.ts') continue;
     const text = await readFile(new URL(file, dir), 'utf8');
     for (const m of text.matchAll(/http\(node, '(GET|POST|PUT|DELETE)', [`'"]([^`'"]+)[`'"]/g)) out.push({ method: m[1]!, path: m[2]!.split('?')[0]! });
-    // Helpers that build the path for an action: POST …/action.
-    if (text.includes('/action`')) out.push({ method: 'POST', path: '/v2.1/servers/${id}/action' });
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { RemoteError } from '@novakit/rpc';
 import { NovakitError } from '@novakit/versioned-objects';
 import type { ApiBackend } from '../backend.js';
 import type { ActionArgs } from '../schemas/servers.js';
-import { findServer, serverForAction } from './lookup.js';
+import { serverForAction } from './lookup.js';
 import type { StateCheckName } from './states.js';
 
 interface TaskAction {
@@ -102,16 +102,11 @@ export async function diagnostics(backend: ApiBackend, ctx: RequestContext, id: 
   return backend.compute.getDiagnostics(ctx, instance);
 }
 
-async function groupOfProject(ctx: RequestContext, name: string): Promise<SecurityGroup> {
-  return SecurityGroup.getByName(ctx, ctx.project_id!, name);
-}
-
 /** addSecurityGroup / removeSecurityGroup: change the membership, then have the compute refresh the server's rules. */
 export async function changeSecurityGroup(backend: ApiBackend, ctx: RequestContext, id: string, name: string, add: boolean): Promise<void> {
-  const instance = await serverForAction(ctx, id, 'securityGroups', add ? 'add_security_group' : 'remove_security_group');
-  const group = await groupOfProject(ctx, name);
-  const current = await findServer(ctx, instance.uuid, ['security_groups']);
-  const member = current.security_groups.some((g) => g.id === group.id);
+  const instance = await serverForAction(ctx, id, 'securityGroups', add ? 'add_security_group' : 'remove_security_group', { attrs: ['security_groups'] });
+  const group = await SecurityGroup.getByName(ctx, ctx.project_id!, name);
+  const member = instance.security_groups.some((g) => g.id === group.id);
   if (add && member) return;
   if (!add && !member) throw new SecurityGroupNotFound({ security_group_id: name });
   if (add) await group.addToInstance(instance.uuid);

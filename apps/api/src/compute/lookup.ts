@@ -4,10 +4,11 @@ import { Instance, InstanceInvalidState, InstanceNotFound, RequestContext, type 
 import { UUID_RE } from '../schemas/common.js';
 import { failedCheck, STATE_CHECKS, type StateCheckName } from './states.js';
 
-const DETAIL_ATTRS: readonly InstanceOptionalAttr[] = ['info_cache', 'security_groups', 'metadata', 'flavor'];
+/** The joined attributes the server detail view shows (views/server.ts). */
+export const SERVER_DETAIL_ATTRS: readonly InstanceOptionalAttr[] = ['info_cache', 'security_groups', 'metadata', 'flavor'];
 
-/** A live server of the caller's project, with the attributes its detail view needs. */
-export async function findServer(ctx: RequestContext, id: string, attrs: readonly InstanceOptionalAttr[] = DETAIL_ATTRS): Promise<Instance> {
+/** A live server of the caller's project, with the joined attributes `attrs`. */
+export async function findServer(ctx: RequestContext, id: string, attrs: readonly InstanceOptionalAttr[]): Promise<Instance> {
   if (!UUID_RE.test(id)) throw new InstanceNotFound({ instance_id: id });
   const instance = await Instance.getByUuid(ctx, id.toLowerCase(), { expectedAttrs: attrs });
   if (instance.project_id !== ctx.project_id) throw new InstanceNotFound({ instance_id: id });
@@ -19,8 +20,14 @@ export async function findServer(ctx: RequestContext, id: string, attrs: readonl
  * deleted server of the project is found too: acting on it is a conflict (409), as acting on
  * one in the wrong state, while an id nobody has is 404.
  */
-export async function serverForAction(ctx: RequestContext, id: string, check: StateCheckName, method: string, opts: { deletedIsNotFound?: boolean } = {}): Promise<Instance> {
-  const instance = await findServer(RequestContext.withReadDeleted(ctx, 'yes'), id, []);
+export async function serverForAction(
+  ctx: RequestContext,
+  id: string,
+  check: StateCheckName,
+  method: string,
+  opts: { deletedIsNotFound?: boolean; attrs?: readonly InstanceOptionalAttr[] } = {},
+): Promise<Instance> {
+  const instance = await findServer(RequestContext.withReadDeleted(ctx, 'yes'), id, opts.attrs ?? []);
   if (instance.deleted && opts.deletedIsNotFound) throw new InstanceNotFound({ instance_id: id });
   instance.obj_set_context(ctx);
   const failed = failedCheck(instance, STATE_CHECKS[check]);

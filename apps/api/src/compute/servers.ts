@@ -20,7 +20,7 @@ import { NoValidHost } from '@novakit/conductor-api';
 import type { ApiBackend } from '../backend.js';
 import { FlavorRefInvalid, InvalidInput, PolicyNotAuthorized } from '../errors.js';
 import type { ServerCreateBody, ServerListQuery } from '../schemas/servers.js';
-import { serverForAction } from './lookup.js';
+import { SERVER_DETAIL_ATTRS, serverForAction } from './lookup.js';
 import { taskStatesOf, vmStatesOf } from './states.js';
 
 /** The flavor id of a flavorRef: an id, or a URL ending in one. */
@@ -153,7 +153,7 @@ export async function listServers(ctx: RequestContext, q: ServerListQuery, detai
     sortDir: q.sort_dir ?? 'desc',
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
     ...(q.marker !== undefined ? { marker: q.marker } : {}),
-    expectedAttrs: detail ? ['info_cache', 'security_groups', 'metadata', 'flavor'] : [],
+    expectedAttrs: detail ? SERVER_DETAIL_ATTRS : [],
   });
   if (detail && list.some((i) => i.vm_state === 'error')) await list.fillFaults();
   return list;

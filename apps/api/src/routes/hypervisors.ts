@@ -41,6 +41,12 @@ async function servicesById(ctx: RequestContext): Promise<Map<number, Service>> 
   return new Map((await ServiceList.getByBinary(ctx, 'nova-compute')).map((s) => [s.id, s]));
 }
 
+/** Every compute node in `view`, with its service (nodes and services read concurrently). */
+async function allNodes<V>(ctx: RequestContext, view: (n: ComputeNode, s: Service | undefined) => V): Promise<V[]> {
+  const [nodes, services] = await Promise.all([ComputeNodeList.getAll(ctx), servicesById(ctx)]);
+  return nodes.map((n) => view(n, services.get(n.service_id ?? -1)));
+}
+
 export function hypervisorRoutes(): AnyRoute[] {
   const base = { action: 'os_compute_api:os-hypervisors', admin: true, status: 200 } as const;
   return [
@@ -49,20 +55,14 @@ export function hypervisorRoutes(): AnyRoute[] {
       method: 'GET',
       url: '/v2.1/os-hypervisors',
       response: HypervisorListSchema,
-      handler: async ({ ctx }) => {
-        const [nodes, services] = [await ComputeNodeList.getAll(ctx), await servicesById(ctx)];
-        return { hypervisors: nodes.map((n) => summary(n, services.get(n.service_id ?? -1))) };
-      },
+      handler: async ({ ctx }) => ({ hypervisors: await allNodes(ctx, summary) }),
     }),
     route({
       ...base,
       method: 'GET',
       url: '/v2.1/os-hypervisors/detail',
       response: HypervisorDetailListSchema,
-      handler: async ({ ctx }) => {
-        const [nodes, services] = [await ComputeNodeList.getAll(ctx), await servicesById(ctx)];
-        return { hypervisors: nodes.map((n) => detail(n, services.get(n.service_id ?? -1))) };
-      },
+      handler: async ({ ctx }) => ({ hypervisors: await allNodes(ctx, detail) }),
     }),
     route({
       ...base,

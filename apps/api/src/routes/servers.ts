@@ -9,7 +9,7 @@ import {
   ServerShowSchema,
 } from '../schemas/servers.js';
 import { createServer, deleteServer, listServers, volumeMappingsOf } from '../compute/servers.js';
-import { findServer } from '../compute/lookup.js';
+import { findServer, SERVER_DETAIL_ATTRS } from '../compute/lookup.js';
 import { route, type AnyRoute } from '../http/route.js';
 import { serverDetail, serverSummary } from '../views/server.js';
 import { links } from '../views/format.js';
@@ -65,7 +65,7 @@ export function serverRoutes({ backend }: RouteDeps): AnyRoute[] {
       status: 200,
       response: ServerShowSchema,
       handler: async ({ ctx, params, links: l }) => {
-        const instance = await findServer(ctx, params.server_id, ['info_cache', 'security_groups', 'metadata', 'flavor', 'fault']);
+        const instance = await findServer(ctx, params.server_id, [...SERVER_DETAIL_ATTRS, 'fault']);
         return { server: serverDetail(l, instance, await volumeMappingsOf(ctx, instance.uuid)) };
       },
     }),

@@ -36,6 +36,12 @@ export interface VolumeCreate {
   readonly metadata?: Readonly<Record<string, string>> | undefined;
 }
 
+/** The record when it belongs to the caller's project; VolumeNotFound otherwise (another project's volume is not shown to exist). */
+function ownRecord(ctx: RequestContext, id: string, v: VolumeRecord | null | undefined): VolumeRecord {
+  if (!v || v.project_id !== ctx.project_id) throw new VolumeNotFound({ volume_id: id });
+  return v;
+}
+
 export class VolumeService {
   readonly store: VolumeStore;
 
@@ -97,19 +103,15 @@ export class VolumeService {
 
   /** The project's volume; VolumeNotFound for any other id. */
   async get(ctx: RequestContext, id: string): Promise<Volume> {
-    const v = await this.store.get(id);
-    if (!v || v.project_id !== ctx.project_id) throw new VolumeNotFound({ volume_id: id });
-    return this.withAttachment(ctx, v);
+    return this.withAttachment(ctx, ownRecord(ctx, id, await this.store.get(id)));
   }
 
   /** Nova's reserve_volume: an available, unmapped volume becomes `attaching` for the server. */
   async reserve(ctx: RequestContext, id: string, serverId: string): Promise<Volume> {
-    await this.get(ctx, id);
     // The mapping is checked under the lock: an attach that finished meanwhile created its
     // mapping before it released its reservation (which also takes the lock).
     return this.store.update(async (vols) => {
-      const cur = vols[id];
-      if (!cur) throw new VolumeNotFound({ volume_id: id });
+      const cur = ownRecord(ctx, id, vols[id]);
       if (cur.status !== 'available') throw new VolumeInUse({ volume_id: id, status: cur.status, operation: 'attach' });
       if ((await this.withAttachment(ctx, cur)).attachment) throw new VolumeInUse({ volume_id: id, status: 'in-use', operation: 'attach' });
       vols[id] = { ...cur, status: 'attaching', reserved_for: serverId };
@@ -126,10 +128,8 @@ export class VolumeService {
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
-    await this.get(ctx, id);
     const record = await this.store.update(async (vols) => {
-      const cur = vols[id];
-      if (!cur) throw new VolumeNotFound({ volume_id: id });
+      const cur = ownRecord(ctx, id, vols[id]);
       if (cur.status !== 'available' && cur.status !== 'error') throw new VolumeInUse({ volume_id: id, status: cur.status, operation: 'delete' });
       if ((await this.withAttachment(ctx, cur)).attachment) throw new VolumeInUse({ volume_id: id, status: 'in-use', operation: 'delete' });
       return (vols[id] = { ...cur, status: 'deleting' });
