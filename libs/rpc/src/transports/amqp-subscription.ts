@@ -29,15 +29,52 @@ export type AckMode = 'first' | 'batched';
 const ACK_BATCH = 64;
 const ACK_DELAY_MS = 250;
 
+/**
+ * The batch is the channel's, not a consumer's: one `multiple` ack covers every delivery on
+ * the channel up to its tag, whichever consumer took it, and a second ack of a tag already
+ * covered makes the broker close the channel (and every consumer on it).
+ */
+class ChannelAcks {
+  private last: ConsumeMessage | undefined;
+  private count = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ch: Channel) {}
+
+  add(msg: ConsumeMessage): void {
+    this.last = msg;
+    if (++this.count >= ACK_BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS).unref();
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.count = 0;
+    const last = this.last;
+    this.last = undefined;
+    try {
+      if (last) this.ch.ack(last, true);
+    } catch {
+      // The channel is gone: the broker requeues, and the redelivery is deduplicated.
+    }
+  }
+}
+
+const channelAcks = new WeakMap<Channel, ChannelAcks>();
+
+function acksOf(ch: Channel): ChannelAcks {
+  let acks = channelAcks.get(ch);
+  if (!acks) channelAcks.set(ch, (acks = new ChannelAcks(ch)));
+  return acks;
+}
+
 export class AmqpSubscription {
   stopped = false;
   readonly ended: Promise<void>;
   private end!: () => void;
   private attached: { conn: ChannelModel; ch: Channel; tags: string[] } | undefined;
   private attaching: { main: Channel; promise: Promise<void> } | undefined;
-  private unacked: { ch: Channel; msg: ConsumeMessage } | undefined;
-  private unackedCount = 0;
-  private ackTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly queues: QueueSpec[],
@@ -91,7 +128,7 @@ export class AmqpSubscription {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.flushAck();
+    if (this.ackMode === 'batched' && this.attached) acksOf(this.attached.ch).flush();
     // Deliveries already received were acked and handed over: nothing in flight is lost.
     await this.cancel();
     this.end();
@@ -129,9 +166,7 @@ export class AmqpSubscription {
     }
     if (this.ackMode === 'batched') {
       this.deliver(msg.content);
-      this.unacked = { ch, msg };
-      if (++this.unackedCount >= ACK_BATCH) this.flushAck();
-      else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS).unref();
+      acksOf(ch).add(msg);
       return;
     }
     try {
@@ -142,19 +177,6 @@ export class AmqpSubscription {
       return;
     }
     this.deliver(msg.content);
-  }
-
-  private flushAck(): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    this.unackedCount = 0;
-    const pending = this.unacked;
-    this.unacked = undefined;
-    try {
-      pending?.ch.ack(pending.msg, true);
-    } catch {
-      // The channel is gone: the broker requeues, and the redelivery is deduplicated.
-    }
   }
 
   private names(): string[] {
