@@ -46,13 +46,15 @@ interface Runner {
 }
 
 const CHUNK = 50;
+/** CPU seconds by process (null: not measured); here summed over the chunks. */
+type CpuSnap = ReturnType<CpuMeter['snap']>;
 
 /**
  * Sequential calls, the runners taking turns every CHUNK calls, so that bursts of load
  * from other processes on this shared machine hit them alike. N × ROUNDS calls each.
  */
 async function benchCalls(runners: Record<string, Runner>, scenario: CallScenario, n: number, cpu: CpuMeter): Promise<Record<string, CallSummary>> {
-  const acc: Record<string, { lat: number[]; ms: number; cpu: Record<string, number | null> }> = {};
+  const acc: Record<string, { lat: number[]; ms: number; cpu: CpuSnap }> = {};
   for (let done = 0; done < n; done += CHUNK) {
     for (const [name, runner] of Object.entries(runners)) {
       const a = (acc[name] ??= { lat: [], ms: 0, cpu: { client: 0, server: 0, broker: 0 } });
@@ -71,8 +73,7 @@ async function benchCalls(runners: Record<string, Runner>, scenario: CallScenari
   return Object.fromEntries(
     Object.entries(acc).map(([name, a]) => {
       const s = summarizeCalls(a.lat, a.ms / 1000);
-      const per = (v: number | null) => (v === null ? null : Math.round((v * 1e6) / a.lat.length) / 1000);
-      s.cpu_ms_per_op = { client: per(a.cpu.client!), server: per(a.cpu.server!), broker: per(a.cpu.broker!) };
+      s.cpu_ms_per_op = cpu.perOp({ client: 0, server: 0, broker: 0 }, a.cpu, a.lat.length);
       return [name, s];
     }),
   );

@@ -4,8 +4,8 @@ import type { FieldMeta, ObjectMeta } from './meta.js';
 import { compareVersions } from './version.js';
 
 /**
- * Level `data` (the object's primitive data, built at its own version) down to `target`:
- * drop fields newer than the target, run the object's hand-written obj_make_compatible, then
+ * Level `data` (the object's primitive data, written without the fields newer than `target`:
+ * see backportPlan) down to `target`: run the object's hand-written obj_make_compatible, then
  * backport child objects in place — by the manifest when there is one, else by the declared
  * relationships. Mutates `data`.
  */
@@ -16,8 +16,6 @@ export function backportData(
   manifest: Readonly<Record<string, string>> | null,
 ): void {
   const meta = obj._meta;
-  // Usually a no-op: the writer already left these out (see backportPlan); a hand-built `data` may have them.
-  for (const name of backportPlan(meta, target).dropped) if (name in data) delete data[name];
   const previous = obj._manifest;
   obj._manifest = manifest;
   try {
@@ -55,15 +53,16 @@ function backportChild(
   // A child cannot be levelled up; one already at the target only needs its own children levelled.
   const cmp = compareVersions(target, prim[versionKey] as string);
   if (cmp > 0 || (cmp === 0 && !manifest)) return;
-  // Written again without the fields the target predates, rather than deleting them.
-  const data = dataWriter(child._meta, UNSET, backportPlan(child._meta, target).droppedSet)(child._v);
+  // Written again without the fields the target predates, rather than deleting them; when it
+  // predates none, the data already written is levelled in place (no second serialisation).
+  const { droppedSet } = backportPlan(child._meta, target);
+  const data = droppedSet.size === 0 ? (prim[dataKey] as Record<string, unknown>) : dataWriter(child._meta, UNSET, droppedSet)(child._v);
   backportData(child, data, target, manifest);
   prim[dataKey] = data;
   prim[versionKey] = target;
 }
 
 export interface BackportPlan {
-  readonly dropped: readonly string[];
   readonly droppedSet: ReadonlySet<string>;
   /** By field index: 1 when the target predates the field. */
   readonly mask: Uint8Array;
@@ -80,7 +79,7 @@ export function backportPlan(meta: ObjectMeta, target: string): BackportPlan {
     const newer = meta.fields.filter((fm) => fm.field.options.since !== null && compareVersions(fm.field.options.since, target) > 0);
     const mask = new Uint8Array(meta.fields.length);
     for (const fm of newer) mask[fm.index] = 1;
-    plan = { dropped: newer.map((fm) => fm.name), droppedSet: new Set(newer.map((fm) => fm.name)), mask };
+    plan = { droppedSet: new Set(newer.map((fm) => fm.name)), mask };
     if (byTarget.size < 64) byTarget.set(target, plan);
   }
   return plan;

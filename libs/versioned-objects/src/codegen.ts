@@ -21,7 +21,8 @@ const writers = new WeakMap<ObjectMeta, Map<string, DataWriter>>();
 export function dataWriter(meta: ObjectMeta, unset: symbol, skip: ReadonlySet<string> = NO_SKIP): DataWriter {
   let byPlan = writers.get(meta);
   if (!byPlan) writers.set(meta, (byPlan = new Map()));
-  const key = [...skip].sort().join(',');
+  // The plain writer (every to_primitive that is not a backport) must not build a key.
+  const key = skip.size === 0 ? '' : [...skip].sort().join(',');
   let w = byPlan.get(key);
   if (!w) {
     const body = meta.fields
