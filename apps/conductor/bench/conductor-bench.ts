@@ -20,12 +20,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConductorClient } from '@novakit/conductor-api';
-import { openDbApi, type DbApi } from '@novakit/db';
+import { openDbApi, redactUrl, type DbApi } from '@novakit/db';
 import { Flavor, Instance, InstanceInfoCache, RequestContext, SAMPLE_NETWORK_INFO, SecurityGroup, SecurityGroupList } from '@novakit/objects';
 import { createTransport } from '@novakit/rpc';
-import { deleteBrokerObjects, probeRabbitMq, RABBIT_URL, uniqueName } from '@novakit/rpc/testing';
+import { brokerPid, CpuMeter, deleteBrokerObjects, probeRabbitMq, RABBIT_URL, summarizeCalls, uniqueName, type CallSummary, type CpuPerOp } from '@novakit/rpc/testing';
 import { pino } from 'pino';
-import { cpuPerCall, median, summarize, type CallSummary, type CpuPerCall } from './stats.js';
 
 const PYTHON = '/usr/bin/python3';
 const ANCHOR = process.env.NOVAKIT_MSG_BENCH ?? '/work/shared/anchors/python/msg_bench.py';
@@ -39,6 +38,11 @@ const CALLERS = 8;
 const ROUNDS = Number(option('--rounds') ?? 3);
 const note = (msg: string) => process.stderr.write(`[bench:conductor] ${msg}\n`);
 const ALL_ATTRS = ['metadata', 'system_metadata', 'info_cache', 'security_groups', 'flavor'] as const;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
 
 /** CALLERS callers saving their own instance concurrently, CALLS saves in total. */
 async function timeConcurrentSaves(instances: Instance[], n: number): Promise<number> {
@@ -86,7 +90,7 @@ async function timeSaves(inst: Instance, n: number): Promise<CallSummary> {
     await inst.save();
     lat.push(performance.now() - t0);
   }
-  return summarize(lat, (performance.now() - start) / 1000);
+  return summarizeCalls(lat, (performance.now() - start) / 1000);
 }
 
 function startServer(dbUrl: string, exchange: string, topic: string): Promise<ChildProcess> {
@@ -152,9 +156,12 @@ async function main(): Promise<void> {
     const payload = JSON.stringify(remote.obj_to_primitive()).length;
     await timeSaves(remote, 100);
     const rpcRounds: CallSummary[] = [];
-    const cpu: CpuPerCall[] = [];
+    const cpu: CpuPerOp[] = [];
+    const meter = new CpuMeter(server.pid, brokerPid());
     for (let r = 0; r < ROUNDS; r++) {
-      cpu.push(await cpuPerCall(server.pid, CALLS, async () => void rpcRounds.push(await timeSaves(remote, CALLS))));
+      const before = meter.snap();
+      rpcRounds.push(await timeSaves(remote, CALLS));
+      cpu.push(meter.perOp(before, meter.snap(), CALLS));
       note(`object_action Instance.save over RabbitMQ, round ${r + 1}/${ROUNDS}: ${rpcRounds.at(-1)!.calls_per_s} calls/s, CPU ms/call ${JSON.stringify(cpu.at(-1))}`);
     }
     const parallel = await Promise.all(others.map((u) => Instance.getByUuid(ctx, u, { expectedAttrs: [...ALL_ATTRS] })));
@@ -186,7 +193,7 @@ async function main(): Promise<void> {
               meets_target: rpc.calls_per_s >= TARGET_RATIO * anchor.calls_per_s,
               payload_bytes: { ours: payload, anchor: anchor.payload_bytes },
             },
-      setup: { calls_per_round: CALLS, rounds: ROUNDS, rounds_calls_per_s: rpcRounds.map((r) => r.calls_per_s), database: dbUrl.replace(/\/\/[^@/]*@/, '//***@'), loadavg_1m: loadavg()[0] },
+      setup: { calls_per_round: CALLS, rounds: ROUNDS, rounds_calls_per_s: rpcRounds.map((r) => r.calls_per_s), database: redactUrl(dbUrl), loadavg_1m: loadavg()[0] },
     };
     if (flag('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
     else printTable(result, payload);
@@ -200,7 +207,7 @@ async function main(): Promise<void> {
 }
 
 function printTable(
-  r: { object_action_save: Omit<CallSummary, 'n'>; object_action_save_concurrent: { calls_per_s: number }; db_only_save_per_s: number; anchor: Record<string, unknown> },
+  r: { object_action_save: Pick<CallSummary, 'calls_per_s' | 'p50_ms' | 'p99_ms'>; object_action_save_concurrent: { calls_per_s: number }; db_only_save_per_s: number; anchor: Record<string, unknown> },
   payload: number,
 ): void {
   const rows: [string, string, string, string][] = [

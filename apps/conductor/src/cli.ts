@@ -2,7 +2,7 @@
 // one worker in this process, or a supervisor forking `workers` worker processes. SIGTERM and
 // SIGINT stop gracefully: calls in flight finish, their replies go out, then the process exits 0.
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.js';
 import { checkStandalone, loadConfig, redactedConfig, type ConductorConfig } from './config.js';
 import { runConductor, serviceLogger } from './run.js';
@@ -28,10 +28,10 @@ interface Flags {
   transportUrl?: string;
   logLevel?: string;
   checkConfig?: boolean;
-  worker?: string;
+  worker?: number;
 }
 
-function program(): Command {
+function program(io: CliIo): Command {
   return new Command('conductor')
     .description('The novakit conductor: object methods and legacy DB methods for computes, compute_task orchestration.')
     .option('-c, --config <file>', 'JSON configuration file (default: $NOVAKIT_CONDUCTOR_CONFIG)')
@@ -42,20 +42,20 @@ function program(): Command {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (also $NOVAKIT_LOG_LEVEL)')
     .option('--check-config', 'validate the configuration, print it (credentials masked) and exit')
     .addOption(
-      new Command().createOption('--worker <slot>', 'run as worker <slot> of a supervisor (internal)').hideHelp().argParser((v) => {
+      new Option('--worker <slot>', 'run as worker <slot> of a supervisor (internal)').hideHelp().argParser((v) => {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a worker slot number');
-        return v;
+        return Number(v);
       }),
     )
     .exitOverride()
-    .configureOutput({ writeOut: (s) => defaultIo.out(s.trimEnd()), writeErr: (s) => defaultIo.err(s.trimEnd()) });
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 }
 
 /** Parses argv and runs until stopped; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   let flags: Flags;
   try {
-    flags = program().parse([...argv], { from: 'user' }).opts<Flags>();
+    flags = program(io).parse([...argv], { from: 'user' }).opts<Flags>();
   } catch (err) {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 2;
@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     io.out(JSON.stringify(redactedConfig(config), null, 2));
     return 0;
   }
-  const worker = flags.worker === undefined ? undefined : Number(flags.worker);
+  const { worker } = flags;
   const log = serviceLogger(config, worker === undefined ? {} : { worker });
   if (config.workers > 1 && worker === undefined) {
     log.info({ workers: config.workers, config: redactedConfig(config) }, 'starting conductor workers');

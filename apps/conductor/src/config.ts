@@ -15,6 +15,7 @@
 // e.g. NOVAKIT_CONDUCTOR__SCHEDULER__RAM_ALLOCATION_RATIO=2.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { redactUrl } from '@novakit/db';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -142,7 +143,7 @@ export function checkStandalone(config: ConductorConfig): void {
   if (!/^amqps?:\/\//.test(config.transport.url)) {
     throw new ConfigError({
       problems: [
-        `transport.url: ${config.transport.url.replace(/\/\/[^@/]*@/, '//***@')} is not an AMQP URL; the standalone conductor needs amqp:// or amqps:// ` +
+        `transport.url: ${redactUrl(config.transport.url)} is not an AMQP URL; the standalone conductor needs amqp:// or amqps:// ` +
           '(memory:// is the in-process transport of the embedded mode, `novakit up`)',
       ],
     });
@@ -151,6 +152,5 @@ export function checkStandalone(config: ConductorConfig): void {
 
 /** The configuration as logs may show it: credentials in URLs masked. */
 export function redactedConfig(config: ConductorConfig): ConductorConfig {
-  const mask = (url: string) => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  return { ...config, database: { url: mask(config.database.url) }, transport: { ...config.transport, url: mask(config.transport.url) } };
+  return { ...config, database: { url: redactUrl(config.database.url) }, transport: { ...config.transport, url: redactUrl(config.transport.url) } };
 }

@@ -2,37 +2,41 @@
 // as Nova's do), stamped with this code's service version, and heartbeated. The minimum
 // version of live conductors is what clients' `auto` caps resolve to.
 import { CONDUCTOR_BINARY } from '@novakit/conductor-api';
-import { HostBinaryNotFound, Service, SERVICE_VERSION, ServiceBinaryExists, type RequestContext } from '@novakit/objects';
+import { HostBinaryNotFound, Service, ServiceBinaryExists, type RequestContext } from '@novakit/objects';
 import type { Logger } from 'pino';
 
 export async function registerService(ctx: RequestContext, host: string, topic: string): Promise<Service> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const existing = await Service.getByHostAndBinary(ctx, host, CONDUCTOR_BINARY);
-      if (existing.topic !== topic) {
-        existing.topic = topic;
-        await existing.save();
-      }
-      await existing.heartbeat(SERVICE_VERSION);
-      return existing;
-    } catch (err) {
-      if (!(err instanceof HostBinaryNotFound)) throw err;
-    }
-    try {
-      const created = Service.forThisProcess(ctx, { host, binary: CONDUCTOR_BINARY, topic });
-      await created.create();
-      await created.report();
-      return created;
-    } catch (err) {
-      // Another worker of this host created it first: read it on the next turn.
-      if (!(err instanceof ServiceBinaryExists) || attempt >= 2) throw err;
-    }
+  const service = await findOrCreate(ctx, host, topic);
+  if (service.topic !== topic) {
+    service.topic = topic;
+    await service.save();
+  }
+  // Records this code's SERVICE_VERSION along with the first heartbeat.
+  await service.report();
+  return service;
+}
+
+async function findOrCreate(ctx: RequestContext, host: string, topic: string): Promise<Service> {
+  try {
+    return await Service.getByHostAndBinary(ctx, host, CONDUCTOR_BINARY);
+  } catch (err) {
+    if (!(err instanceof HostBinaryNotFound)) throw err;
+  }
+  const created = Service.forThisProcess(ctx, { host, binary: CONDUCTOR_BINARY, topic });
+  try {
+    await created.create();
+    return created;
+  } catch (err) {
+    // Another worker of this host created it first: use that one.
+    if (!(err instanceof ServiceBinaryExists)) throw err;
+    return Service.getByHostAndBinary(ctx, host, CONDUCTOR_BINARY);
   }
 }
 
 /** Reports every `intervalMs`; a failed report is logged and retried at the next tick (the DB may be briefly away). */
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
   private stopped = false;
 
   constructor(
@@ -45,14 +49,16 @@ export class Heartbeat {
     this.schedule();
   }
 
-  stop(): void {
+  /** No further reports; resolves once a report in flight has finished (the caller may then close the DB). */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.beating;
   }
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.beat(), this.intervalMs);
+    this.timer = setTimeout(() => (this.beating = this.beat()), this.intervalMs);
     this.timer.unref();
   }
 

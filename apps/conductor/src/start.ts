@@ -2,31 +2,19 @@
 // embedded all-in-one (`novakit up`) calls it in-process with its own transport and DbApi; the
 // standalone service (run.ts) calls it with AMQP and the configured database.
 import { CONDUCTOR_TOPIC } from '@novakit/conductor-api';
-import { createConductorServer, type ComputeRpc, type ConductorServer, type SchedulerOptions } from '@novakit/conductor';
-import { assertSchemaCurrent, type DbApi } from '@novakit/db';
+import { createConductorServer, type ConductorServer, type ConductorServerOptions } from '@novakit/conductor';
+import { assertSchemaCurrent } from '@novakit/db';
 import { RequestContext, type Service } from '@novakit/objects';
-import type { Transport } from '@novakit/rpc';
-import type { ObjectRegistry } from '@novakit/versioned-objects';
 import { hostname } from 'node:os';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { Heartbeat, registerService } from './service-record.js';
 
-export interface StartConductorOptions {
-  readonly transport: Transport;
-  readonly db: DbApi;
+/** The conductor server's options (libs/conductor), with the host defaulted and the service's own. */
+export interface StartConductorOptions extends Omit<ConductorServerOptions, 'host'> {
   /** Default: the machine's hostname. */
   readonly host?: string;
-  /** Default `conductor`. */
-  readonly topic?: string;
-  readonly logger?: Logger;
-  /** How compute_task reaches the computes (libs/compute-api's client); without it compute_task refuses. */
-  readonly computeRpc?: ComputeRpc | null;
-  readonly scheduler?: Partial<SchedulerOptions>;
   /** Service heartbeat period. Default 10 s. */
   readonly reportIntervalMs?: number;
-  readonly maxConcurrency?: number;
-  /** The objects served (tests); default all of @novakit/objects. */
-  readonly registry?: ObjectRegistry;
   /** Refuse a database whose schema is older than this code (default true). */
   readonly checkSchema?: boolean;
 }
@@ -46,17 +34,7 @@ export async function startConductor(options: StartConductorOptions): Promise<Ru
   // DBSchemaOutdated says which migrate command to run.
   if (options.checkSchema !== false) await assertSchemaCurrent(options.db.database);
   const service = await registerService(RequestContext.admin({ db: options.db }), host, topic);
-  const server = createConductorServer({
-    transport: options.transport,
-    db: options.db,
-    host,
-    topic,
-    logger: log,
-    computeRpc: options.computeRpc ?? null,
-    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-    ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
-    ...(options.registry ? { registry: options.registry } : {}),
-  });
+  const server = createConductorServer({ ...options, host, topic, logger: log });
   await server.start();
   const heartbeat = new Heartbeat(service, options.reportIntervalMs ?? 10_000, log);
   heartbeat.start();
@@ -66,7 +44,7 @@ export async function startConductor(options: StartConductorOptions): Promise<Ru
     service,
     server,
     async stop({ graceMs = 30_000 } = {}) {
-      heartbeat.stop();
+      await heartbeat.stop();
       await server.stop({ graceMs });
       log.info({ host }, 'conductor stopped');
     },
