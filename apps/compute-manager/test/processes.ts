@@ -1,7 +1,7 @@
 // Separate processes for the multi-process and crash suites: a conductor, compute managers
 // (the real bin, or the crash-test runner with the fake's slow options), RabbitMQ probing,
 // unique names, and a harness whose eyes are objects on the shared SQLite file.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { openDbApi, type DbApi } from '@novakit/db';
 import { NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, RpcClient, type Transport } from '@novakit/rpc';
 import { deleteBrokerObjects, probeRabbitMq, RABBIT_URL, servicesRequired, uniqueName } from '@novakit/rpc/testing';
-import { probeQemu } from '@novakit/virt-qemu';
+import { probeQemu, procfsProcesses } from '@novakit/virt-qemu';
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,23 +27,27 @@ export async function rabbitMissing(suite: string): Promise<string | null> {
 
 /** Null when qemu-system-x86_64 and qemu-img run; else the reason, printed (and a failure when NOVAKIT_REQUIRE_SERVICES=1). */
 export async function qemuMissing(suite: string): Promise<string | null> {
-  const probe = await probeQemu();
-  const qemuImg = await new Promise<string | null>((resolve) => execFile('qemu-img', ['--version'], (err) => resolve(err ? `qemu-img: ${err.message}` : null)));
-  const reason = !probe.available ? `qemu-system-x86_64: ${probe.reason ?? 'unavailable'}` : qemuImg;
+  const [system, img] = await Promise.all([probeQemu(), probeQemu('qemu-img')]);
+  const reason = !system.available ? `qemu-system-x86_64: ${system.reason ?? 'unavailable'}` : !img.available ? `qemu-img: ${img.reason ?? 'unavailable'}` : null;
   if (reason === null) return null;
   if (servicesRequired()) throw new Error(`${suite} needs QEMU (NOVAKIT_REQUIRE_SERVICES=1): ${reason}`);
   console.warn(`skipping ${suite}: QEMU is not available (${reason})`);
   return reason;
 }
 
-/** Pid and command line of every running qemu-system process whose command line mentions `marker`. */
+/**
+ * Pid and command line of every running qemu-system process whose command line mentions
+ * `marker`. Liveness (zombies count as gone) and the marker check are the driver's own
+ * (`procfsProcesses.isAlive`); only the listing of /proc is done here.
+ */
 export function qemuProcesses(marker: string): { pid: number; cmdline: string }[] {
   const out: { pid: number; cmdline: string }[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (!procfsProcesses.isAlive(pid, marker)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (/qemu-system/.test(cmdline.split('\0')[0] ?? '') && cmdline.includes(marker)) out.push({ pid: Number(entry), cmdline: cmdline.split('\0').join(' ') });
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (/qemu-system/.test(argv[0] ?? '')) out.push({ pid, cmdline: argv.join(' ') });
     } catch {
       // gone meanwhile
     }
@@ -53,16 +57,7 @@ export function qemuProcesses(marker: string): { pid: number; cmdline: string }[
 
 /** SIGKILL every qemu-system whose command line mentions `marker` (a suite's temp directory); returns how many. */
 export function killQemus(marker: string): number {
-  let killed = 0;
-  for (const { pid } of qemuProcesses(marker)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-      killed++;
-    } catch {
-      // already gone
-    }
-  }
-  return killed;
+  return qemuProcesses(marker).filter(({ pid }) => procfsProcesses.signal(pid, 'SIGKILL')).length;
 }
 
 export class Proc {

@@ -41,17 +41,8 @@ export class PeriodicRunner {
   runSoon(name: string): void {
     const task = this.tasks.find((t) => t.name === name);
     if (!task || this.stopped) return;
-    const current = this.running.get(name);
-    if (!current) {
-      void this.runOnce(task);
-      return;
-    }
-    if (this.rerun.has(name)) return;
-    this.rerun.add(name);
-    void current.finally(() => {
-      this.rerun.delete(name);
-      if (!this.stopped) void this.runOnce(task);
-    });
+    if (this.running.has(name)) this.rerun.add(name);
+    else void this.runOnce(task);
   }
 
   /** Cancels the timers and waits for the runs in progress. */
@@ -86,5 +77,7 @@ export class PeriodicRunner {
     } finally {
       this.running.delete(task.name);
     }
+    // runSoon asked during that run: once more, for all the requests it collected.
+    if (this.rerun.delete(task.name) && !this.stopped) await this.runOnce(task);
   }
 }

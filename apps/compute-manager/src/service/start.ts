@@ -78,13 +78,16 @@ export async function startComputeManager(options: StartComputeManagerOptions): 
       virtapi,
       config: { ...config.driver.options, ...options.driverOptions },
     });
-    // The periodic runner needs the records init_host makes with this env: bound once it exists.
-    const reportUsage = { soon: (): void => undefined };
-    const env: ManagerEnv = { host: config.host, nodename: config.host, driver, conductor, compute, log: logger, inflight: new InFlight(config.host), usageChanged: () => reportUsage.soon() };
+    // The periodic runner needs the records init_host makes with this env; a change of usage
+    // during init_host (a delete it finishes) is reported once the runner exists.
+    let usageChangedAtStart = false;
+    let reportUsage = (): void => void (usageChangedAtStart = true);
+    const env: ManagerEnv = { host: config.host, nodename: config.host, driver, conductor, compute, log: logger, inflight: new InFlight(config.host), usageChanged: () => reportUsage() };
 
     const records = await initHost(env, admin);
     const periodic = new PeriodicRunner(periodicTasks(env, admin, records, config), logger);
-    reportUsage.soon = () => periodic.runSoon('resource_report');
+    reportUsage = () => periodic.runSoon('resource_report');
+    if (usageChangedAtStart) reportUsage();
     const server = new RpcServer(transport, { topic: COMPUTE_TOPIC, server: config.host }, [createComputeEndpoint(computeHandlers(env))], {
       serializer,
       logger,
@@ -92,7 +95,7 @@ export async function startComputeManager(options: StartComputeManagerOptions): 
     });
     await server.start();
     periodic.start();
-    if (driver.capabilities.supportsLifecycleEvents) driver.registerEventListener(lifecycleEventListener(env, () => RequestContext.create({ ...admin, request_id: undefined })));
+    if (driver.capabilities.supportsLifecycleEvents) driver.registerEventListener(lifecycleEventListener(env, () => RequestContext.create({ ...admin, request_id: undefined, timestamp: new Date() })));
     logger.info({ driver: driver.name, node: env.nodename, transport: config.transportUrl.replace(/\/\/[^@/]*@/, '//***@') }, 'compute manager started');
     return handle(config, env, { transport, ownsTransport, server, periodic, service: records.service, node: records.node });
   } catch (err) {
