@@ -161,6 +161,28 @@ describe("coercion follows oslo's rules (anchors/data/wire/coercion_samples.json
     expect(reason('net_info', [{ id: 1 }])).toMatch(/at 0\.id/);
     expect(reason('net_info', JSON.parse('[{"id":"a","address":"b","__proto__":{"x":1}}]'))).toContain('__proto__');
   });
+
+  it('json-model text seen before comes back as a fresh value each time, and bad text is still refused', () => {
+    type Net = { id: string; address: string }[];
+    const primitive = (netInfo: string) => {
+      const p = new Sample({ s: 'x' }).obj_to_primitive();
+      (p['versioned_object.data'] as Record<string, unknown>).net_info = netInfo;
+      return p;
+    };
+    const load = (netInfo: string) => (registry.fromPrimitive(primitive(netInfo)) as Sample).net_info as Net;
+    const text = '[{"id":"v1","address":"10.0.0.2","extra":"dropped by the schema"}]';
+    const first = load(text);
+    const second = load(text);
+    expect(second).toEqual([{ id: 'v1', address: '10.0.0.2' }]);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    second[0]!.address = '10.0.0.99';
+    expect(load(text)).toEqual([{ id: 'v1', address: '10.0.0.2' }]);
+    for (let i = 0; i < 2; i++) {
+      expect(() => load('[{"id":1,"address":"x"}]')).toThrow(FieldValueError);
+      expect(() => load('[{"id":"a","address":"b","__proto__":{"x":1}}]')).toThrow(/__proto__/);
+    }
+  });
 });
 
 describe('null, default and read-only rules', () => {
