@@ -1,5 +1,5 @@
 // `novakit up`: the embedded node in this process until Ctrl-C (or SIGTERM) stops it cleanly.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -27,9 +27,26 @@ interface UpOptions {
   userConfig: boolean;
 }
 
-/** `logFile` null: stderr. */
-function loggerFor(level: string, logFile: string | null): Logger {
-  return pino({ level }, logFile === null ? process.stderr : createWriteStream(logFile, { flags: 'a' }));
+/**
+ * `logFile` null: stderr. The file is opened before anything starts, so a path that cannot
+ * be written is a usage error rather than a stream error that kills the running node; a
+ * write failure later (disk full) is reported once on stderr and the node keeps running.
+ */
+function loggerFor(level: string, logFile: string | null, io: CliDeps['io']): Logger {
+  if (logFile === null) return pino({ level }, process.stderr);
+  let fd: number;
+  try {
+    fd = openSync(logFile, 'a');
+  } catch (e) {
+    throw new CliError(`cannot open the log file ${logFile}: ${(e as Error).message}`, ExitCode.USAGE);
+  }
+  const stream = createWriteStream(logFile, { fd });
+  let reported = false;
+  stream.on('error', (e) => {
+    if (!reported) io.err(`novakit: writing ${logFile} failed, logging stops: ${e.message}\n`);
+    reported = true;
+  });
+  return pino({ level }, stream);
 }
 
 function banner(node: EmbeddedNode, o: UpOptions, configs: string[], logFile: string): string {
@@ -90,7 +107,7 @@ export function registerUpCommand(program: Command, deps: UpDeps): void {
         throw new CliError(`cannot create the data directory ${dataDir}: ${(e as Error).message}`, ExitCode.START_FAILED);
       }
       const logPath = o.logFile === '-' ? null : resolve(deps.cwd, o.logFile ?? join(dataDir, 'novakit.log'));
-      const logger = loggerFor(o.logLevel, logPath);
+      const logger = loggerFor(o.logLevel, logPath, deps.io);
       const logFile = logPath ?? 'stderr';
       let node: EmbeddedNode;
       try {
