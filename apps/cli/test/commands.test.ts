@@ -1,5 +1,6 @@
 // Every operator command against `novakit up` running in this process: what it prints for
 // people, its --json document, and the exit code of each kind of failure.
+import { join } from 'node:path';
 import type { FakeDriver } from '@novakit/virt-fake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upInProcess, type InProcessNode } from './harness.js';
@@ -106,6 +107,17 @@ describe('novakit commands', () => {
     const rule = await ok('--json', 'secgroup', 'rule', 'create', 'web', '--protocol', 'tcp', '--port', '80:81');
     expect(rule.json).toMatchObject({ ip_protocol: 'tcp', from_port: 80, to_port: 81, ip_range: { cidr: '0.0.0.0/0' } });
     expect((await ok('secgroup', 'list')).out).toMatch(/web\s+http\s+tcp 80-81 from 0\.0\.0\.0\/0/);
+    const ssh = (await ok('secgroup', 'rule', 'create', 'web', '--protocol', 'tcp', '--port', '22', '--from-group', 'web')).out;
+    expect(ssh).toMatch(/^rule \d+: tcp 22 from web\n$/);
+    const icmp = await ok('--json', 'secgroup', 'rule', 'create', 'web', '--protocol', 'icmp');
+    expect(icmp.json).toMatchObject({ ip_protocol: 'icmp', from_port: -1, to_port: -1 });
+    const shown = (await ok('secgroup', 'show', 'web')).out;
+    expect(shown).toMatch(/\btcp\s+80-81\s+0\.0\.0\.0\/0/);
+    expect(shown).toMatch(/\btcp\s+22\s+web/);
+    expect(shown).toMatch(/\bicmp\s+-1\s+0\.0\.0\.0\/0/);
+    expect(shown).not.toContain('null');
+    await ok('secgroup', 'rule', 'delete', /^rule (\d+)/.exec(ssh)![1]!);
+    await ok('secgroup', 'rule', 'delete', String(icmp.json.id));
     await ok('server', 'create', 'sg-vm', '--flavor', '1', '--wait');
     expect((await ok('server', 'secgroup', 'add', 'sg-vm', 'web')).out).toMatch(/^added security group web to server/);
     expect((await ok('--json', 'server', 'show', 'sg-vm')).json.security_groups.map((x: { name: string }) => x.name).sort()).toEqual(['default', 'web']);
@@ -130,5 +142,13 @@ describe('novakit commands', () => {
     expect((await n.run('server', 'frobnicate')).code).toBe(2);
     expect((await n.run('--help')).code).toBe(0);
     expect((await n.run()).code).toBe(2);
+  });
+
+  it('up refuses a log file it cannot open before starting anything', async () => {
+    const missing = join(n.dir, 'no-such-dir', 'novakit.log');
+    const r = await n.run('up', '--data-dir', join(n.dir, 'other-node'), '--port', '0', '--log-file', missing);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`cannot open the log file ${missing}`);
+    expect(r.out).toBe('');
   });
 });

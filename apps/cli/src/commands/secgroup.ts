@@ -22,7 +22,11 @@ interface GroupJson {
 }
 
 const groupFields = (g: GroupJson) => fields([['id', g.id], ['name', g.name], ['description', g.description]]);
-const ruleText = (r: RuleJson) => `${r.ip_protocol ?? 'any'} ${r.from_port ?? ''}${r.to_port !== r.from_port ? `-${r.to_port}` : ''} from ${r.ip_range.cidr ?? r.group.name ?? '?'}`;
+/** `80`, `80-81`, or `any` for a rule without ports (a group-to-group rule of any protocol). */
+const portRange = (r: RuleJson) =>
+  r.from_port === null && r.to_port === null ? 'any' : r.from_port === r.to_port ? String(r.from_port) : `${r.from_port ?? ''}-${r.to_port ?? ''}`;
+const ruleSource = (r: RuleJson) => r.ip_range.cidr ?? r.group.name ?? '?';
+const ruleText = (r: RuleJson) => `${r.ip_protocol ?? 'any'} ${portRange(r)} from ${ruleSource(r)}`;
 
 export function registerSecgroupCommands(program: Command, deps: CliDeps): void {
   const cx = contextFor(deps);
@@ -52,7 +56,7 @@ export function registerSecgroupCommands(program: Command, deps: CliDeps): void 
       const c = cx(cmd);
       const client = await c.client();
       const { security_group: g } = await client.get<{ security_group: GroupJson }>(`/v2.1/os-security-groups/${await securityGroupId(client, ref)}`);
-      c.print(() => groupFields(g) + table(['Rule', 'Protocol', 'Ports', 'From'], g.rules.map((r) => [r.id, r.ip_protocol, `${r.from_port}-${r.to_port}`, r.ip_range.cidr ?? r.group.name])), g);
+      c.print(() => groupFields(g) + table(['Rule', 'Protocol', 'Ports', 'From'], g.rules.map((r) => [r.id, r.ip_protocol ?? 'any', portRange(r), ruleSource(r)])), g);
     });
   secgroup
     .command('delete <group>')
