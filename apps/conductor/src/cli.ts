@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './errors.js';
-import { checkStandalone, loadConfig, redactedConfig, type ConductorConfig } from './config.js';
+import { checkStandalone, configWarnings, loadConfig, redactedConfig, type ConductorConfig } from './config.js';
 import { runConductor, serviceLogger } from './run.js';
 import { superviseWorkers, WORKER_STARTED } from './supervisor.js';
 
@@ -75,12 +75,15 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     }
     throw err;
   }
+  const warnings = configWarnings(config);
   if (flags.checkConfig) {
+    for (const w of warnings) io.err(`warning: ${w}`);
     io.out(JSON.stringify(redactedConfig(config), null, 2));
     return 0;
   }
   const { worker } = flags;
   const log = serviceLogger(config, worker === undefined ? {} : { worker });
+  if (worker === undefined) for (const w of warnings) log.warn(w);
   if (config.workers > 1 && worker === undefined) {
     log.info({ workers: config.workers, config: redactedConfig(config) }, 'starting conductor workers');
     return superviseWorkers({ entry: fileURLToPath(new URL('./main.ts', import.meta.url)), args: argv, workers: config.workers, graceMs: config.shutdown_grace_s * 1000, log });

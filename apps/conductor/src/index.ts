@@ -17,7 +17,7 @@ export { startConductor } from './start.js';
 export type { RunningConductor, StartConductorOptions } from './start.js';
 export { runConductor, serviceLogger } from './run.js';
 export type { RunningService } from './run.js';
-export { checkStandalone, ConductorConfigSchema, loadConfig, redactedConfig } from './config.js';
+export { checkStandalone, ConductorConfigSchema, configWarnings, loadConfig, redactedConfig } from './config.js';
 export type { ConductorConfig, ConfigSources } from './config.js';
 export { main } from './cli.js';
 export type { CliIo } from './cli.js';

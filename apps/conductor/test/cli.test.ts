@@ -20,6 +20,14 @@ describe('conductor (cli)', () => {
     const r = await run(['--check-config', '--database-url', 'sqlite:///x.db', '--transport-url', 'amqp://u:pw@mq/'], { NOVAKIT_CONDUCTOR__WORKERS: '3' });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ workers: 3, transport: { url: 'amqp://u:***@mq/' }, database: { url: 'sqlite:///x.db' } });
+    expect(r.err).toMatch(/^warning: workers: 3 processes would share one SQLite file/);
+  });
+
+  it('warns about several workers only when they would share a SQLite file', async () => {
+    const one = await run(['--check-config', '--database-url', 'sqlite:///x.db', '--transport-url', 'amqp://mq/']);
+    const pg = await run(['--check-config', '--workers', '3', '--database-url', 'postgres://nova@db/nova', '--transport-url', 'amqp://mq/']);
+    expect([one.code, pg.code]).toEqual([0, 0]);
+    expect(one.err + pg.err).toBe('');
   });
 
   it('a bad configuration exits 2 naming each key and its source', async () => {

@@ -43,6 +43,17 @@ describe('loadConfig', () => {
     expect(c.log.level).toBe('debug');
   });
 
+  it('types a value from the environment as the same value from a flag: text where the key takes text', () => {
+    const env = loadConfig({ file: file(minimal), env: { NOVAKIT_CONDUCTOR__HOST: '0042', NOVAKIT_CONDUCTOR__TOPIC: '123', NOVAKIT_CONDUCTOR__TRANSPORT__EXCHANGE: 'true', NOVAKIT_CONDUCTOR__MAX_CONCURRENCY: '8' } });
+    const flags = loadConfig({ file: file(minimal), flags: { host: '0042', topic: '123', 'transport.exchange': 'true', max_concurrency: '8' } });
+    for (const c of [env, flags]) {
+      expect(c).toMatchObject({ host: '0042', topic: '123', transport: { exchange: 'true' }, max_concurrency: 8 });
+    }
+    expect(problems(() => loadConfig({ file: file(minimal), env: { NOVAKIT_CONDUCTOR__LOG__LEVEL: '1' } }))).toEqual([
+      expect.stringMatching(/^log\.level: .* \(environment variable NOVAKIT_CONDUCTOR__LOG__LEVEL\)$/),
+    ]);
+  });
+
   it('names an unknown key and where it came from', () => {
     expect(problems(() => loadConfig({ file: file({ ...minimal, wokers: 2, scheduler: { ram_ratio: 2 } }) })).sort()).toEqual([
       expect.stringMatching(/^scheduler\.ram_ratio: unknown key \(in .*\.json\)$/),
