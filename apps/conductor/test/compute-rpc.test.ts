@@ -1,7 +1,7 @@
 // The standalone conductor's port to the computes: a compute RPC client whose `auto` cap is
 // read from the live nova-compute Service rows.
 import { randomUUID } from 'node:crypto';
-import { ComputeTooOld } from '@novakit/compute-api';
+import { ComputeTooOld, computeRpcVersionForService } from '@novakit/compute-api';
 import { createTestDatabase, type TestDatabase } from '@novakit/db/testing';
 import { RequestContext, Service } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
@@ -22,13 +22,20 @@ afterEach(async () => {
 });
 
 describe('the conductor’s compute RPC client', () => {
-  it('caps at the RPC version of the oldest live compute', async () => {
+  it('caps at the RPC version of the oldest live compute, learned from the Service rows', async () => {
     const ctx = RequestContext.admin({ db: tdb.api });
-    const svc = new Service({ host: 'c1', binary: 'nova-compute', topic: 'compute', report_count: 0, disabled: false, version: 1 }, ctx);
-    await svc.create();
-    await svc.heartbeat(1);
+    for (const [host, version] of [['c1', 1], ['c2', 7]] as const) {
+      const svc = new Service({ host, binary: 'nova-compute', topic: 'compute', report_count: 0, disabled: false, version }, ctx);
+      await svc.create();
+      await svc.heartbeat(1);
+    }
     const client = conductorComputeClient(transport, tdb.api);
+    // Service version 1 speaks compute RPC 1.0; an uncapped client would answer undefined.
+    expect(await client.versionCap()).toBe(computeRpcVersionForService(1));
+    expect(await client.versionCap()).toBe('1.0');
     expect(await client.canSend('liveMigration')).toBe(true);
+    expect(await conductorComputeClient(transport, tdb.api, 'release-1').versionCap()).toBe('1.0');
+    expect(await conductorComputeClient(transport, tdb.api, '0.1').versionCap()).toBe('0.1');
   });
 
   it('a pinned cap below a method refuses before sending; the port maps the conductor’s calls', async () => {

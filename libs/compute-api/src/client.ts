@@ -33,6 +33,11 @@ export class ComputeRpcClient {
     });
   }
 
+  /** The version cap in force: pinned, or learned from the live services (`auto`). */
+  versionCap(): Promise<string | undefined> {
+    return this.client.versionCap();
+  }
+
   /** Forget a cap learned from the live services (after an upgrade step). */
   resetVersionCap(): void {
     this.client.resetVersionCap();
