@@ -2,35 +2,11 @@
 // as Nova's do), stamped with this code's service version, and heartbeated. The minimum
 // version of live conductors is what clients' `auto` caps resolve to.
 import { CONDUCTOR_BINARY } from '@novakit/conductor-api';
-import { HostBinaryNotFound, Service, ServiceBinaryExists, type RequestContext } from '@novakit/objects';
+import { Service, type RequestContext } from '@novakit/objects';
 import type { Logger } from 'pino';
 
-export async function registerService(ctx: RequestContext, host: string, topic: string): Promise<Service> {
-  const service = await findOrCreate(ctx, host, topic);
-  if (service.topic !== topic) {
-    service.topic = topic;
-    await service.save();
-  }
-  // Records this code's SERVICE_VERSION along with the first heartbeat.
-  await service.report();
-  return service;
-}
-
-async function findOrCreate(ctx: RequestContext, host: string, topic: string): Promise<Service> {
-  try {
-    return await Service.getByHostAndBinary(ctx, host, CONDUCTOR_BINARY);
-  } catch (err) {
-    if (!(err instanceof HostBinaryNotFound)) throw err;
-  }
-  const created = Service.forThisProcess(ctx, { host, binary: CONDUCTOR_BINARY, topic });
-  try {
-    await created.create();
-    return created;
-  } catch (err) {
-    // Another worker of this host created it first: use that one.
-    if (!(err instanceof ServiceBinaryExists)) throw err;
-    return Service.getByHostAndBinary(ctx, host, CONDUCTOR_BINARY);
-  }
+export function registerService(ctx: RequestContext, host: string, topic: string): Promise<Service> {
+  return Service.register(ctx, { host, binary: CONDUCTOR_BINARY, topic });
 }
 
 /** Reports every `intervalMs`; a failed report is logged and retried at the next tick (the DB may be briefly away). */

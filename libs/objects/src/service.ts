@@ -3,6 +3,7 @@
 // version among live services is what RPC clients cap their versions to ('auto').
 import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
 import { ComputeNode } from './compute-node.js';
+import { HostBinaryNotFound, ServiceBinaryExists } from './errors.js';
 import type { RequestContext } from './context.js';
 import type { DbServiceRow } from './db-api.js';
 import { localDb } from './local.js';
@@ -78,6 +79,38 @@ export class Service extends objectBase({
   /** A new (unsaved) service record for this code: version is this process's SERVICE_VERSION. */
   static forThisProcess(ctx: RequestContext | null, values: { host: string; binary: string; topic?: string | null }): Service {
     return new Service({ ...values, version: SERVICE_VERSION }, ctx);
+  }
+
+  /**
+   * A service process starting: its record for host and binary, found or created (two
+   * processes of one host starting at once end up with the same record), the topic brought
+   * up to date, and a first heartbeat that records this code's SERVICE_VERSION. Built from
+   * remotable calls, so it works on either side of the conductor.
+   */
+  static async register(ctx: RequestContext, values: { host: string; binary: string; topic: string }): Promise<Service> {
+    const service = await Service.findOrCreate(ctx, values);
+    if (service.topic !== values.topic) {
+      service.topic = values.topic;
+      await service.save();
+    }
+    await service.report();
+    return service;
+  }
+
+  private static async findOrCreate(ctx: RequestContext, values: { host: string; binary: string; topic: string }): Promise<Service> {
+    try {
+      return await Service.getByHostAndBinary(ctx, values.host, values.binary);
+    } catch (err) {
+      if (!(err instanceof HostBinaryNotFound)) throw err;
+    }
+    const created = Service.forThisProcess(ctx, values);
+    try {
+      await created.create();
+      return created;
+    } catch (err) {
+      if (!(err instanceof ServiceBinaryExists)) throw err;
+      return Service.getByHostAndBinary(ctx, values.host, values.binary);
+    }
   }
 
   async create(): Promise<void> {

@@ -17,6 +17,23 @@ import { MODES, useEnv, uuid } from './harness.js';
 describe.each(MODES)('Service (%s)', (mode) => {
   const env = useEnv(mode);
 
+  it('register finds or creates the record, updates its topic and reports this code’s version', async () => {
+    const host = `h-${uuid()}`;
+    const values = { host, binary: 'novakit-conductor', topic: 'conductor' };
+    const [a, b] = await Promise.all([Service.register(env.ctx, values), Service.register(env.ctx, values)]);
+    expect(b.id).toBe(a.id);
+    expect(a.version).toBe(SERVICE_VERSION);
+    const old = await Service.getById(env.admin, a.id);
+    old.version = 1;
+    old.topic = 'old-topic';
+    await old.save();
+    const again = await Service.register(env.ctx, values);
+    expect(again.id).toBe(a.id);
+    const stored = await Service.getById(env.admin, a.id);
+    expect(stored).toMatchObject({ topic: 'conductor', version: SERVICE_VERSION, report_count: 3 });
+    expect(stored.last_seen_up).not.toBeNull();
+  });
+
   it('registers with this process’s service version and is found by host and binary or topic', async () => {
     const host = `h-${uuid()}`;
     const svc = Service.forThisProcess(env.ctx, { host, binary: 'novakit-compute', topic: 'compute' });

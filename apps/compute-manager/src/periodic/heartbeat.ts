@@ -1,28 +1,14 @@
 // The service heartbeat (Nova's report_state): report_count + 1 and last_seen_up, with this
 // code's service version so `auto` version caps see what this compute speaks.
-import { Service, SERVICE_VERSION, type RequestContext } from '@novakit/objects';
+import { Service, type RequestContext } from '@novakit/objects';
 import { COMPUTE_TOPIC } from '@novakit/compute-api';
 import type { ManagerEnv } from '../manager/env.js';
 
 export const COMPUTE_BINARY = 'nova-compute';
 
 /** This host's compute Service, created on first start; a restart clears a previous "down" mark. */
-export async function ensureService(env: ManagerEnv, ctx: RequestContext): Promise<Service> {
-  let service: Service;
-  try {
-    service = await Service.getByHostAndBinary(ctx, env.host, COMPUTE_BINARY);
-  } catch (e) {
-    if ((e as { category?: string }).category !== 'NotFound') throw e;
-    service = Service.forThisProcess(ctx, { host: env.host, binary: COMPUTE_BINARY, topic: COMPUTE_TOPIC });
-    await service.create();
-  }
-  if (service.version !== SERVICE_VERSION || service.topic !== COMPUTE_TOPIC) {
-    service.version = SERVICE_VERSION;
-    service.topic = COMPUTE_TOPIC;
-    await service.save();
-  }
-  await service.report();
-  return service;
+export function ensureService(env: ManagerEnv, ctx: RequestContext): Promise<Service> {
+  return Service.register(ctx, { host: env.host, binary: COMPUTE_BINARY, topic: COMPUTE_TOPIC });
 }
 
 export async function heartbeat(service: Service): Promise<void> {
