@@ -54,6 +54,7 @@ export function createDbApi(database: Database): DbApi {
     block_device_mapping_update: (ctx, id, values) => bdm.bdmUpdate(c, ctx, id, values),
     block_device_mapping_update_or_create: (_ctx, values) => bdm.bdmUpdateOrCreate(c, values),
     block_device_mapping_get_all_by_instance: (ctx, uuid) => bdm.bdmGetAllByInstance(c, ctx, uuid),
+    block_device_mapping_get_all_by_instance_uuids: (ctx, uuids) => bdm.bdmGetAllByInstanceUuids(c, ctx, uuids),
     block_device_mapping_get_by_volume_id: (ctx, volumeId, opts) => bdm.bdmGetByVolumeId(c, ctx, volumeId, opts),
     block_device_mapping_destroy: (_ctx, id) => bdm.bdmDestroy(c, id),
     block_device_mapping_destroy_by_instance_and_volume: (_ctx, uuid, volumeId) => bdm.bdmDestroyByInstanceAndVolume(c, uuid, volumeId),

@@ -79,6 +79,12 @@ export interface BlockDeviceDbApi {
   block_device_mapping_update_or_create(ctx: Ctx, values: BlockDeviceMappingValues): P<BlockDeviceMappingRow>;
   /** @legacy */
   block_device_mapping_get_all_by_instance(ctx: Ctx, uuid: string): P<BlockDeviceMappingRow[]>;
+  /**
+   * The live mappings of every instance in `uuids` (duplicates ignored), in id order, so each
+   * instance's mappings come in the order block_device_mapping_get_all_by_instance gives them.
+   * One query per 500 uuids (bound-parameter limits); an empty list asks nothing.
+   */
+  block_device_mapping_get_all_by_instance_uuids(ctx: Ctx, uuids: readonly string[]): P<BlockDeviceMappingRow[]>;
   /** VolumeBDMNotFound. */
   block_device_mapping_get_by_volume_id(ctx: Ctx, volumeId: string, opts?: BdmGetByVolumeOptions): P<BlockDeviceMappingRow>;
   block_device_mapping_destroy(ctx: Ctx, id: number): P<void>;

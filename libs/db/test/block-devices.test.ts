@@ -26,6 +26,29 @@ describeBackends('block device mappings', ({ db }) => {
     expect(await rejection(api().block_device_mapping_destroy({}, vol.id))).toBeInstanceOf(BDMNotFound);
   });
 
+  it('lists the live mappings of many instances in one call, in id order', async () => {
+    const [a, b, none] = [await api().instance_create({}, {}), await api().instance_create({}, {}), await api().instance_create({}, {})];
+    const vol = (uuid: string) => api().block_device_mapping_create({}, { instance_uuid: uuid, source_type: 'volume', destination_type: 'volume', volume_id: randomUUID() });
+    const a1 = await vol(a.uuid);
+    const b1 = await vol(b.uuid);
+    const a2 = await vol(a.uuid);
+    const gone = await vol(b.uuid);
+    await api().block_device_mapping_destroy({}, gone.id);
+    const ids = async (ctx: { readDeleted?: 'yes' }, uuids: string[]) => (await api().block_device_mapping_get_all_by_instance_uuids(ctx, uuids)).map((x) => x.id);
+    expect(await ids({}, [b.uuid, a.uuid, none.uuid, randomUUID(), a.uuid])).toEqual([a1.id, b1.id, a2.id]);
+    expect((await api().block_device_mapping_get_all_by_instance_uuids({}, [a.uuid])).map((x) => [x.instance_uuid, x.volume_id])).toEqual(
+      (await api().block_device_mapping_get_all_by_instance({}, a.uuid)).map((x) => [x.instance_uuid, x.volume_id]),
+    );
+    expect(await ids({ readDeleted: 'yes' }, [b.uuid])).toEqual([b1.id, gone.id]);
+    expect(await ids({}, [])).toEqual([]);
+    // More uuids than any backend binds in one statement (SQLite 32766, PostgreSQL 65535).
+    const many: string[] = Array.from({ length: 70_000 }, () => randomUUID());
+    many[0] = b.uuid;
+    many[40_000] = a.uuid;
+    many[69_999] = none.uuid;
+    expect(await ids({}, many)).toEqual([a1.id, b1.id, a2.id]);
+  });
+
   it('gets by volume id, optionally with the instance and for one instance', async () => {
     const inst = await api().instance_create({}, { host: 'h1' });
     const volumeId = randomUUID();

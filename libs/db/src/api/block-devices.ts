@@ -2,7 +2,7 @@
 import type { DbContext } from '../context.js';
 import { BDMNotFound, VolumeBDMNotFound } from '../errors.js';
 import { PERSISTENT_COLUMNS, fromDb, tableModel, toDb, type PersistentFields } from '../model/columns.js';
-import { inTransaction, insertRow, lockInstanceRow, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
+import { chunks, inTransaction, insertRow, lockInstanceRow, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
 import { withJoins } from './instance-joins.js';
 import type { InstanceJoin, InstanceRow } from './instance-model.js';
 
@@ -100,6 +100,14 @@ export async function bdmUpdateOrCreate(c: Conn, values: BlockDeviceMappingValue
 
 export async function bdmGetAllByInstance(c: Conn, ctx: DbContext, uuid: string): Promise<BlockDeviceMappingRow[]> {
   return ((await whereVisible(c.q('block_device_mapping').where('instance_uuid', uuid), ctx).orderBy('id')) as Row[]).map(toBdm);
+}
+
+export async function bdmGetAllByInstanceUuids(c: Conn, ctx: DbContext, uuids: readonly string[]): Promise<BlockDeviceMappingRow[]> {
+  const out: Row[] = [];
+  for (const batch of chunks([...new Set(uuids)])) {
+    out.push(...((await whereVisible(c.q('block_device_mapping').whereIn('instance_uuid', batch), ctx).orderBy('id')) as Row[]));
+  }
+  return out.sort((a, b) => (a.id as number) - (b.id as number)).map(toBdm);
 }
 
 export async function bdmGetByVolumeId(c: Conn, ctx: DbContext, volumeId: string, opts: BdmGetByVolumeOptions = {}): Promise<BlockDeviceMappingRow> {
