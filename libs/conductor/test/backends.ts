@@ -1,23 +1,14 @@
-// Suites that run on every database backend: SQLite always, PostgreSQL and MariaDB when their
-// servers answer (skipped with a printed reason, failed under NOVAKIT_REQUIRE_SERVICES=1).
-// NOVAKIT_DB_BACKENDS=sqlite,postgres narrows the run.
+// Suites that run on every database backend of the run (see testBackends): a backend whose
+// server does not answer is skipped with a printed reason, or failed under NOVAKIT_REQUIRE_SERVICES=1.
 import type { Dialect } from '@novakit/db';
-import { probeServer, servicesRequired } from '@novakit/db/testing';
+import { servicesRequired, testBackends } from '@novakit/db/testing';
 import { describe, it } from 'vitest';
 
-const ALL: readonly Dialect[] = ['sqlite', 'postgres', 'mysql'];
-const selected = (process.env.NOVAKIT_DB_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const BACKENDS = ALL.filter((d) => selected.length === 0 || selected.includes(d));
-const unavailable: Record<Dialect, string | null> = {
-  sqlite: null,
-  postgres: BACKENDS.includes('postgres') ? await probeServer('postgres') : 'not selected',
-  mysql: BACKENDS.includes('mysql') ? await probeServer('mysql') : 'not selected',
-};
+const BACKENDS = await testBackends();
 
 export function describeBackends(title: string, body: (dialect: Dialect) => void): void {
-  for (const dialect of BACKENDS) {
+  for (const { dialect, unavailable: reason } of BACKENDS) {
     const name = `${title} [${dialect}]`;
-    const reason = unavailable[dialect];
     if (!reason) describe(name, () => body(dialect));
     else if (servicesRequired()) {
       describe(name, () =>

@@ -60,6 +60,29 @@ export async function probeServer(dialect: 'postgres' | 'mysql'): Promise<string
   }
 }
 
+export interface TestBackend {
+  readonly dialect: Dialect;
+  /** Why the backend cannot be used in this run (its server does not answer), or null. */
+  readonly unavailable: string | null;
+}
+
+let backends: Promise<readonly TestBackend[]> | undefined;
+
+/**
+ * The backends a test run covers: SQLite always, PostgreSQL and MariaDB with whether their
+ * servers answer (probed once per process). NOVAKIT_DB_BACKENDS=sqlite,postgres narrows the run.
+ */
+export function testBackends(): Promise<readonly TestBackend[]> {
+  const all: readonly Dialect[] = ['sqlite', 'postgres', 'mysql'];
+  const selected = (process.env.NOVAKIT_DB_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  backends ??= Promise.all(
+    all
+      .filter((d) => selected.length === 0 || selected.includes(d))
+      .map(async (dialect) => ({ dialect, unavailable: dialect === 'sqlite' ? null : await probeServer(dialect) })),
+  );
+  return backends;
+}
+
 const uniqueName = () => `nk_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 /**

@@ -4,19 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Dialect } from '../../src/index.js';
-import { createTestDatabase, probeServer, servicesRequired, type TestDatabase } from '../../src/testing.js';
+import { createTestDatabase, servicesRequired, testBackends, type TestDatabase } from '../../src/testing.js';
 
-export const ALL_BACKENDS: readonly Dialect[] = ['sqlite', 'postgres', 'mysql'];
-
-const selected = (process.env.NOVAKIT_DB_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-export const BACKENDS = ALL_BACKENDS.filter((d) => selected.length === 0 || selected.includes(d));
-
-/** Why each server backend is unusable (null when it is usable); probed once per test file. */
-const unavailable: Partial<Record<Dialect, string | null>> = {
-  sqlite: null,
-  postgres: BACKENDS.includes('postgres') ? await probeServer('postgres') : 'not selected',
-  mysql: BACKENDS.includes('mysql') ? await probeServer('mysql') : 'not selected',
-};
+const BACKENDS = await testBackends();
 
 /** A settable clock the suite's database stamps rows with (real time until set). */
 export class TestClock {
@@ -45,9 +35,8 @@ export interface DescribeOptions {
 
 /** `describe` once per backend with a private migrated database for the block. */
 export function describeBackends(title: string, body: (b: BackendContext) => void, opts: DescribeOptions = {}): void {
-  for (const dialect of BACKENDS) {
+  for (const { dialect, unavailable: reason } of BACKENDS) {
     if (opts.backends && !opts.backends.includes(dialect)) continue;
-    const reason = unavailable[dialect];
     const name = `${title} [${dialect}]`;
     if (reason) {
       if (servicesRequired()) {
@@ -55,7 +44,7 @@ export function describeBackends(title: string, body: (b: BackendContext) => voi
           throw new Error(`${reason} (NOVAKIT_REQUIRE_SERVICES=1)`);
         }));
       } else {
-        if (reason !== 'not selected') console.log(`skipping "${name}": ${reason}`);
+        console.log(`skipping "${name}": ${reason}`);
         describe.skip(name, () => it('skipped', () => {}));
       }
       continue;
