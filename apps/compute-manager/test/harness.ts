@@ -3,7 +3,8 @@
 // their own, and compute managers started through startComputeManager.
 import { randomBytes } from 'node:crypto';
 import { COMPUTE_RPC_API, ComputeRpcClient, computeErrorRegistry } from '@novakit/compute-api';
-import { createConductorServer, type ComputeRpc, type ConductorServer } from '@novakit/conductor';
+import { createConductorServer, type ConductorServer } from '@novakit/conductor';
+import { computeRpcPort } from '@novakit/conductor-service';
 import { ConductorClient } from '@novakit/conductor-api';
 import { openDbApi, type DbApi } from '@novakit/db';
 import { Instance, NovaObjectSerializer, RequestContext, TaskState, VmState, type InstanceOptionalAttr } from '@novakit/objects';
@@ -41,7 +42,7 @@ export async function startStack(): Promise<Stack> {
   const logger = quietLogger();
   const transport = await createTransport(bus, { logger });
   const toComputes = new ComputeRpcClient(transport, { serializer: new NovaObjectSerializer({ db }), versionCap: COMPUTE_RPC_API.latest, timeoutMs: 10_000 });
-  const conductor = createConductorServer({ transport, db, host: 'ctl', logger, computeRpc: conductorComputePort(toComputes) });
+  const conductor = createConductorServer({ transport, db, host: 'ctl', logger, computeRpc: computeRpcPort(toComputes) });
   await conductor.start();
   const network = new FakeHypervisorNetwork();
   const computes = new Map<string, ComputeManagerHandle>();
@@ -79,30 +80,6 @@ export async function startStack(): Promise<Stack> {
     },
   };
   return stack;
-}
-
-/**
- * The conductor's port to the computes (snake_case, Nova's kwargs) over the compute RPC
- * client. The composition root that runs a conductor provides the same adapter.
- */
-export function conductorComputePort(client: ComputeRpcClient): ComputeRpc {
-  return {
-    build_and_run_instance: (ctx, host, a) =>
-      client.buildAndRunInstance(ctx, host, a.instance, {
-        image: a.image as { id: string | null; properties: Record<string, string> },
-        filter_properties: { ...a.filter_properties },
-        admin_password: a.admin_password,
-        injected_files: a.injected_files.map(([p, c]) => [p, c] as [string, string]),
-        requested_networks: a.requested_networks ? a.requested_networks.map((n) => ({ ...n })) : null,
-        security_groups: [...a.security_groups],
-        block_device_mapping: [...a.block_device_mapping],
-        node: a.node,
-        limits: { ...a.limits },
-      }),
-    check_can_live_migrate_destination: (ctx, destination, a) => client.checkCanLiveMigrateDestination(ctx, a.instance, destination, { block_migration: a.block_migration, disk_over_commit: a.disk_over_commit }),
-    check_can_live_migrate_source: (ctx, _source, a) => client.checkCanLiveMigrateSource(ctx, a.instance, { ...a.dest_check_data }),
-    live_migration: (ctx, _source, a) => client.liveMigration(ctx, a.instance, { dest: a.dest, block_migration: a.block_migration, migrate_data: { ...a.migrate_data } }),
-  };
 }
 
 /** An instance record as the API and scheduler leave it before the build cast. */
