@@ -1,7 +1,7 @@
 // BlockDeviceMapping(+List): how one disk of an instance is provided (an image, a volume,
 // a snapshot or a blank disk) and where it lands (a local disk or a volume), with the
 // device name and, for attached volumes, the connection info the driver used.
-import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
+import { compareVersions, f, IncompatibleObjectVersion, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
 import type { RequestContext } from './context.js';
 import type { DbBlockDeviceMappingRow, ObjectsDbApi, ObjectsDbContext } from './db-api.js';
 import { hydrateInstance } from './instance-rows.js';
@@ -132,17 +132,54 @@ function bdmFromRow(ctx: RequestContext, row: DbBlockDeviceMappingRow): BlockDev
 export class BlockDeviceMappingList extends objectListBase({
   registry: objectRegistry,
   name: 'BlockDeviceMappingList',
-  version: '1.0',
-  history: { '1.0': 'release 1: BlockDeviceMapping 1.0; getByInstanceUuid, rootBdm' },
+  version: '1.1',
+  history: {
+    '1.0': 'release 1: BlockDeviceMapping 1.0; getByInstanceUuid, rootBdm',
+    '1.1': 'getByInstanceUuids: the mappings of many instances in one call',
+  },
   child: BlockDeviceMapping,
-  childVersions: { '1.0': '1.0' },
+  childVersions: { '1.0': '1.0', '1.1': '1.0' },
 }) {
-  static remotableClass = ['getByInstanceUuid'];
+  static remotableClass = ['getByInstanceUuid', 'getByInstanceUuids'];
 
   static async getByInstanceUuid(ctx: RequestContext, instanceUuid: string): Promise<BlockDeviceMappingList> {
     const { db, dctx } = localDb(ctx, 'BlockDeviceMappingList.getByInstanceUuid');
     const rows = await db.block_device_mapping_get_all_by_instance(dctx, instanceUuid);
     return makeList(BlockDeviceMappingList, ctx, rows.map((r) => bdmFromRow(ctx, r)));
+  }
+
+  /**
+   * The live mappings of every instance in `instanceUuids`, as one list in id order (so each
+   * instance's mappings come in getByInstanceUuid's order). Since 1.1. A conductor that knows
+   * only 1.0 refuses it with IncompatibleObjectVersion, as it refuses any call made at 1.1;
+   * callers that may meet such a conductor during a rolling upgrade use `bdmsByInstanceUuid`.
+   */
+  static async getByInstanceUuids(ctx: RequestContext, instanceUuids: readonly string[]): Promise<BlockDeviceMappingList> {
+    const { db, dctx } = localDb(ctx, 'BlockDeviceMappingList.getByInstanceUuids');
+    const rows = await db.block_device_mapping_get_all_by_instance_uuids(dctx, instanceUuids);
+    return makeList(BlockDeviceMappingList, ctx, rows.map((r) => bdmFromRow(ctx, r)));
+  }
+
+  /**
+   * Nova's bdms_by_instance_uuid: each instance's mappings, with an entry (maybe empty) for
+   * every uuid asked. One remotable call (`getByInstanceUuids`). When the conductor answers that
+   * it knows only an older version of this list (a conductor of release 1 during a rolling
+   * upgrade), each instance is asked for with `getByInstanceUuid` at that version instead:
+   * slower, but the caller keeps working until every conductor is upgraded.
+   */
+  static async bdmsByInstanceUuid(ctx: RequestContext, instanceUuids: readonly string[]): Promise<Map<string, BlockDeviceMappingList>> {
+    const uuids = [...new Set(instanceUuids)];
+    let bdms: BlockDeviceMapping[];
+    try {
+      bdms = uuids.length ? (await BlockDeviceMappingList.getByInstanceUuids(ctx, uuids)).objects : [];
+    } catch (err) {
+      const older = olderListVersion(err);
+      if (!older || !ctx.indirection) throw err;
+      bdms = (await Promise.all(uuids.map((u) => getByInstanceUuidAt(ctx, older, u)))).flatMap((l) => l.objects);
+    }
+    const byUuid = new Map(uuids.map((u) => [u, [] as BlockDeviceMapping[]]));
+    for (const bdm of bdms) byUuid.get(bdm.instance_uuid)?.push(bdm);
+    return new Map([...byUuid].map(([u, list]) => [u, makeList(BlockDeviceMappingList, ctx, list)]));
   }
 
   /** The boot disk's mapping, or null when the instance boots from nothing mapped. */
@@ -154,4 +191,22 @@ export class BlockDeviceMappingList extends objectListBase({
   volumeBdms(): BlockDeviceMapping[] {
     return this.filter((b) => b.isVolume);
   }
+}
+
+/** The older version of this list a conductor said it serves instead of ours, if our history has it. */
+function olderListVersion(err: unknown): string | null {
+  if (!(err instanceof IncompatibleObjectVersion)) return null;
+  const { objname, supported } = err.kwargs;
+  const meta = BlockDeviceMappingList.meta;
+  if (objname !== meta.name || !Object.prototype.hasOwnProperty.call(meta.history, supported)) return null;
+  return compareVersions(supported, meta.version) < 0 ? supported : null;
+}
+
+/** getByInstanceUuid sent with this list at `version` in the manifest (the remotable wrapper always sends ours). */
+async function getByInstanceUuidAt(ctx: RequestContext, version: string, instanceUuid: string): Promise<BlockDeviceMappingList> {
+  const name = BlockDeviceMappingList.meta.name;
+  const manifest = { ...objectRegistry.treeVersions(name), [name]: version };
+  const got = await ctx.indirection!.object_class_action_versions(ctx, name, 'getByInstanceUuid', manifest, [instanceUuid], {});
+  if (!(got instanceof BlockDeviceMappingList)) throw new ObjectActionError({ action: 'getByInstanceUuid', reason: 'the conductor did not answer with a BlockDeviceMappingList' });
+  return got;
 }

@@ -143,6 +143,7 @@ export interface ObjectsDbApi {
   block_device_mapping_update(ctx: Ctx, id: number, values: DbValues): P<DbBlockDeviceMappingRow>;
   block_device_mapping_update_or_create(ctx: Ctx, values: DbValues): P<DbBlockDeviceMappingRow>;
   block_device_mapping_get_all_by_instance(ctx: Ctx, uuid: string): P<DbBlockDeviceMappingRow[]>;
+  block_device_mapping_get_all_by_instance_uuids(ctx: Ctx, uuids: readonly string[]): P<DbBlockDeviceMappingRow[]>;
   block_device_mapping_get_by_volume_id(
     ctx: Ctx,
     volumeId: string,

@@ -88,6 +88,34 @@ describe.each(MODES)('BlockDeviceMapping (%s)', (mode) => {
     expect((await BlockDeviceMappingList.getByInstanceUuid(env.ctx, inst.uuid)).length).toBe(1);
   });
 
+  it('getByInstanceUuids lists the mappings of many instances with one call; bdmsByInstanceUuid groups them', async () => {
+    const [a, b, none] = [await makeInstance(env), await makeInstance(env), await makeInstance(env)];
+    const made: BlockDeviceMapping[] = [];
+    for (const [inst, device] of [[a, '/dev/vdb'], [b, '/dev/vdb'], [a, '/dev/vdc']] as const) {
+      const m = bdm(inst.uuid, { source_type: 'volume', destination_type: 'volume', device_name: device, volume_id: `vol-${uuid()}` });
+      await m.create();
+      made.push(m);
+    }
+    env.resetCalls();
+    const all = await BlockDeviceMappingList.getByInstanceUuids(env.ctx, [b.uuid, a.uuid, none.uuid]);
+    expect(all.map((m) => m.id)).toEqual(made.map((m) => m.id));
+    expect(all.objects[0]!.obj_context).toBe(env.ctx);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['BlockDeviceMappingList.getByInstanceUuids'] : []);
+
+    env.resetCalls();
+    const grouped = await BlockDeviceMappingList.bdmsByInstanceUuid(env.ctx, [a.uuid, b.uuid, none.uuid, a.uuid]);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['BlockDeviceMappingList.getByInstanceUuids'] : []);
+    expect([...grouped.keys()]).toEqual([a.uuid, b.uuid, none.uuid]);
+    expect(grouped.get(a.uuid)!.volumeBdms().map((m) => m.device_name)).toEqual(['/dev/vdb', '/dev/vdc']);
+    expect(grouped.get(a.uuid)!.map((m) => m.id)).toEqual((await BlockDeviceMappingList.getByInstanceUuid(env.ctx, a.uuid)).map((m) => m.id));
+    expect(grouped.get(b.uuid)!.map((m) => m.id)).toEqual([made[1]!.id]);
+    expect(grouped.get(none.uuid)!.length).toBe(0);
+
+    env.resetCalls();
+    expect((await BlockDeviceMappingList.bdmsByInstanceUuid(env.ctx, [])).size).toBe(0);
+    expect(env.calls()).toHaveLength(0);
+  });
+
   it('getByVolumeId can load the instance in the same call, else lazily', async () => {
     const inst = await makeInstance(env, { display_name: 'with-volume' });
     const volumeId = `vol-${uuid()}`;
