@@ -5,10 +5,10 @@
 import { Instance, objectRegistry, type RequestContext } from '@novakit/objects';
 import { f, objectBase, ObjectRegistry, type ObjectMeta, type RegisteredClass, type VersionedObject } from '@novakit/versioned-objects';
 
-const fieldsOf = (meta: ObjectMeta) => Object.fromEntries(meta.fields.map((fm) => [fm.name, fm.field]));
+export const fieldsOf = (meta: ObjectMeta) => Object.fromEntries(meta.fields.map((fm) => [fm.name, fm.field]));
 
 /** A data-only copy of a class on another registry (children hydrate by name there). */
-function copyClass(cls: RegisteredClass, registry: ObjectRegistry): RegisteredClass {
+export function copyClass(cls: RegisteredClass, registry: ObjectRegistry): RegisteredClass {
   const m = cls.meta;
   const Base = objectBase({ registry, name: m.name, version: m.version, history: m.history, fields: fieldsOf(m), relationships: m.relationships });
   const Copy = class extends Base {};

@@ -145,6 +145,16 @@ describeBackends('object methods', (dialect) => {
       expect((await BlockDeviceMappingList.getByInstanceUuid(env.ctx, inst.uuid)).length).toBe(0);
     });
 
+    it('BlockDeviceMappingList.getByInstanceUuids: the mappings of several instances in one call', async () => {
+      const [a, b] = [await makeInstance(), await makeInstance()];
+      for (const [inst, volumeId] of [[a, 'vol-a1'], [b, 'vol-b1'], [a, 'vol-a2']] as const) {
+        await new BlockDeviceMapping({ instance_uuid: inst.uuid, source_type: 'volume', destination_type: 'volume', volume_id: volumeId } as never, env.ctx).create();
+      }
+      const list = await BlockDeviceMappingList.getByInstanceUuids(env.ctx, [a.uuid, b.uuid, uuid()]);
+      expect(list).toBeInstanceOf(BlockDeviceMappingList);
+      expect(list.map((m) => [m.instance_uuid, m.volume_id])).toEqual([[a.uuid, 'vol-a1'], [b.uuid, 'vol-b1'], [a.uuid, 'vol-a2']]);
+    });
+
     it('Service and ComputeNode: register, heartbeat, report resources, minimum version', async () => {
       const service = new Service({ host: 'cn-1', binary: 'nova-compute', topic: 'compute', version: 1 }, env.ctx);
       await service.create();
