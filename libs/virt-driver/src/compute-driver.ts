@@ -242,8 +242,10 @@ export interface ComputeDriver {
    * Work item `check_can_live_migrate_source`. Runs on the source with the destination's
    * data: decide shared instance path / shared block storage, refuse impossible combinations.
    * Returns the migrate data the rest of the migration uses.
-   * Errors: InvalidSharedStorage (block migration asked on shared storage), InvalidLocalStorage
-   * (no block migration without shared storage), MigrationPreCheckError.
+   * Errors: InvalidSharedStorage (block migration asked on shared storage), BlockMigrationDisabled
+   * (block migration asked and supportsBlockMigration is false), InvalidLocalStorage (no block
+   * migration without shared storage), MigrationPreCheckError. The first two tell a caller that
+   * the same migration without block migration may pass (the API's `block_migration: auto`).
    */
   checkCanLiveMigrateSource(ctx: RequestContext, instance: LegacyInstanceDict, args: { destCheckData: MigrateData }): Promise<MigrateData>;
 

@@ -61,6 +61,11 @@ export class MigrationError extends NovakitError<{ reason: string }> {
   static override readonly msgFmt = 'Migration error: {reason}';
 }
 
+/**
+ * Drivers cannot import the conductor, so they have their own class of the conductor's name,
+ * kwargs and message: errors travel by name, and an API client rebuilds a relayed one as the
+ * conductor's MigrationPreCheckError.
+ */
 export class MigrationPreCheckError extends NovakitError<{ reason: string }> {
   static override readonly category = 'Invalid';
   static override readonly msgFmt = 'Migration pre-check error: {reason}';
@@ -69,6 +74,16 @@ export class MigrationPreCheckError extends NovakitError<{ reason: string }> {
 export class InvalidSharedStorage extends NovakitError<{ path: string; reason: string }> {
   static override readonly category = 'Invalid';
   static override readonly msgFmt = '{path} is not on shared storage: {reason}';
+}
+
+/**
+ * Block migration was asked of a host whose driver does not copy local disks
+ * (capability supportsBlockMigration false). The message keeps the words release-1 API
+ * servers look for, so they still retry such a migration without block migration.
+ */
+export class BlockMigrationDisabled extends NovakitError<{ host: string }> {
+  static override readonly category = 'Invalid';
+  static override readonly msgFmt = 'Migration pre-check error: block migration is disabled on {host}';
 }
 
 export class InvalidLocalStorage extends NovakitError<{ path: string; reason: string }> {
@@ -102,6 +117,7 @@ export const VIRT_DRIVER_ERRORS: readonly NovakitErrorClass[] = [
   MigrationError,
   MigrationPreCheckError,
   InvalidSharedStorage,
+  BlockMigrationDisabled,
   InvalidLocalStorage,
   HypervisorUnavailable,
   InjectedFailure,

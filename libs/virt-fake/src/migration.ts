@@ -1,5 +1,6 @@
 import { PowerState, type RequestContext } from '@novakit/objects';
 import {
+  BlockMigrationDisabled,
   InvalidLocalStorage,
   InvalidSharedStorage,
   MigrationError,
@@ -61,7 +62,7 @@ export function checkSource(hv: FakeHypervisor, facts: InstanceFacts, dest: Migr
   const block = dest.block_migration === true;
   const pool = `storage pool ${hv.storage.id}`;
   if (block && shared) throw new InvalidSharedStorage({ path: pool, reason: 'block migration was asked between hosts sharing instance storage' });
-  if (block && !blockMigrationSupported) throw new MigrationPreCheckError({ reason: 'block migration is disabled on this host' });
+  if (block && !blockMigrationSupported) throw new BlockMigrationDisabled({ host: hv.host });
   const withoutLocalDisk = dest.is_volume_backed === true && facts.ephemeralGb === 0;
   if (!block && !shared && !withoutLocalDisk) {
     throw new InvalidLocalStorage({ path: pool, reason: 'live migration without block migration needs shared instance storage or a volume-backed instance without local disks' });

@@ -41,6 +41,12 @@ describe('live migration between fake hosts', () => {
     expect(await dst.checkInstanceSharedStorageRemote(ctx, probe!)).toBe(true);
   });
 
+  it('a host without block migration refuses it by name, not with a generic pre-check error', async () => {
+    const [src, dst] = hosts({ disabledCapabilities: ['supportsBlockMigration'] });
+    const ti = await spawn(src);
+    await expect(checks(src, dst, ti, true)).rejects.toMatchObject({ name: 'BlockMigrationDisabled', kwargs: { host: 'src' } });
+  });
+
   it('fails at "pre": pre_live_migration throws MigrationError and leaves nothing on the destination', async () => {
     const [src, dst] = hosts({}, { liveMigration: { failure: { stage: 'pre', times: 1 } } });
     const ti = await spawn(src);
