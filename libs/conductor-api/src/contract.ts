@@ -145,6 +145,18 @@ export interface ComputeTaskApi {
    * destination host. A failed check resets the task state and raises
    * (MigrationPreCheckError, ComputeServiceUnavailable, UnableToMigrateToSelf,
    * InstanceNotRunning, InvalidHypervisorType, NoValidHost, or the compute's error).
+   *
+   * With a requested host the compute's error comes back as raised (a driver's class by name,
+   * as RemoteError to a client that does not know it). When the scheduler chooses and no
+   * candidate passes, the conductor raises MigrationPreCheckError with the optional kwarg
+   * `cause`: the class name of the last candidate's error — InvalidSharedStorage (block
+   * migration between hosts sharing storage), BlockMigrationDisabled (the source cannot
+   * block-migrate), InvalidLocalStorage, InvalidHypervisorType, MigrationPreCheckError (a
+   * generic refusal), …. Callers decide by `cause` (or the error's own name), not by the
+   * message. `cause` is absent when the conductor refused on its own account (no host, lack
+   * of memory, an older hypervisor on the requested host) and from release-1 conductors, whose
+   * message names the last error as `last: <class>: <message>`. Not a compute_task version:
+   * request and result are unchanged, and clients rebuild errors from whatever kwargs arrive.
    */
   live_migrate_instance(ctx: RequestContext, request: LiveMigrateRequest): Promise<string>;
 }

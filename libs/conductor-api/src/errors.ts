@@ -49,7 +49,11 @@ export class InvalidHypervisorType extends NovakitError<{ source: string | null;
   static override readonly msgFmt = 'The supplied hypervisor type is invalid: source {source}, destination {destination}.';
 }
 
-export class MigrationPreCheckError extends NovakitError<{ reason: string }> {
+/**
+ * A live-migration pre-check refused. `cause` (optional; see live_migrate_instance in
+ * contract.ts) names the error that made the conductor give up.
+ */
+export class MigrationPreCheckError extends NovakitError<{ reason: string; cause?: string }> {
   static override readonly category = 'Invalid';
   static override readonly msgFmt = 'Migration pre-check error: {reason}';
 }

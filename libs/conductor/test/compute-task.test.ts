@@ -3,6 +3,8 @@
 // order, and what a failure leaves behind.
 import { ComputeServiceUnavailable, ComputeTaskUnavailable, InstanceNotRunning, MigrationPreCheckError, NoValidHost, UnableToMigrateToSelf } from '@novakit/conductor-api';
 import { ComputeNode, Instance, InstanceFault, PowerState, RequestContext, Service, TaskState } from '@novakit/objects';
+import { RemoteError } from '@novakit/rpc';
+import { NovakitError } from '@novakit/versioned-objects';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ComputeRpc, MigrateData } from '../src/index.js';
 import { conductorEnv, type ConductorEnv, uuid } from './harness.js';
@@ -13,10 +15,18 @@ interface Call {
   args: Record<string, unknown>;
 }
 
+/** The driver's error as the compute client re-raises it (this lib does not import drivers). */
+class InvalidSharedStorage extends NovakitError<{ path: string; reason: string }> {
+  static override readonly category = 'Invalid';
+  static override readonly msgFmt = '{path} is not on shared storage: {reason}';
+}
+
 class FakeComputes implements ComputeRpc {
   calls: Call[] = [];
   refuseBuild = new Set<string>();
   refuseDestination = new Map<string, Error>();
+  /** Keyed by the source host: its check refuses whatever the destination. */
+  refuseSource = new Map<string, Error>();
 
   async build_and_run_instance(_ctx: RequestContext, host: string, args: object): Promise<void> {
     this.calls.push({ method: 'build_and_run_instance', host, args: args as Record<string, unknown> });
@@ -30,6 +40,8 @@ class FakeComputes implements ComputeRpc {
   }
   async check_can_live_migrate_source(_ctx: RequestContext, source: string, args: { dest_check_data: MigrateData }): Promise<MigrateData> {
     this.calls.push({ method: 'check_can_live_migrate_source', host: source, args: args as unknown as Record<string, unknown> });
+    const refusal = this.refuseSource.get(source);
+    if (refusal) throw refusal;
     return { ...args.dest_check_data, source_checked: true };
   }
   async live_migration(_ctx: RequestContext, source: string, args: object): Promise<void> {
@@ -71,6 +83,7 @@ afterEach(() => {
   computes.calls = [];
   computes.refuseBuild.clear();
   computes.refuseDestination.clear();
+  computes.refuseSource.clear();
 });
 
 describe('build_instances', () => {
@@ -159,11 +172,13 @@ describe('live_migrate_instance', () => {
     const err = await migrate(inst, null).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationPreCheckError);
     expect((err as Error).message).toMatch(/no destination passed the checks in 3 attempts for instance .*; last: MigrationPreCheckError: .*cpu flags differ/);
+    expect((err as MigrationPreCheckError).kwargs.cause).toBe('MigrationPreCheckError');
     expect((await Instance.getByUuid(env.admin, inst.uuid)).task_state).toBeNull();
 
     const xen = await running('cmp-xen');
     const mismatch = await migrate(xen, null).catch((e: unknown) => e);
     expect((mismatch as Error).message).toMatch(/in 3 attempts .*last: InvalidHypervisorType/);
+    expect((mismatch as MigrationPreCheckError).kwargs.cause).toBe('InvalidHypervisorType');
 
     const huge = await running('cmp-small', { memory_mb: 20_000 });
     const none = await migrate(huge, null).catch((e: unknown) => e);
@@ -173,10 +188,32 @@ describe('live_migrate_instance', () => {
     expect((await Instance.getByUuid(env.admin, huge.uuid)).task_state).toBeNull();
   });
 
+  it('names the error of the last refused destination in the kwarg `cause`, across the wire; a requested host gets the compute error itself', async () => {
+    const blockMigrate = (instance: Instance, host: string | null) =>
+      env.client.computeTask.live_migrate_instance(env.ctx, { instance, host, block_migration: true, disk_over_commit: false });
+    computes.refuseSource.set('cmp-small', new InvalidSharedStorage({ path: '/var/lib/instances', reason: 'block migration was asked between hosts sharing the instance path' }));
+    const inst = await running('cmp-small');
+    const err = await blockMigrate(inst, null).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationPreCheckError);
+    expect((err as MigrationPreCheckError).kwargs).toMatchObject({ cause: 'InvalidSharedStorage' });
+    expect((await Instance.getByUuid(env.admin, inst.uuid)).task_state).toBeNull();
+    // The conductor's client does not know driver classes: the compute's error comes back by name.
+    expect(await blockMigrate(inst, 'cmp-big').catch((e: unknown) => e)).toMatchObject({ name: 'RemoteError', kwargs: { excType: 'InvalidSharedStorage' } });
+
+    // A compute newer than the conductor's compute client raises a class it does not know: the cause still names it.
+    computes.refuseSource.set('cmp-small', new RemoteError({ excType: 'BlockMigrationDisabled', value: 'block migration is disabled on cmp-small', traceback: [] }));
+    const unknown = await blockMigrate(inst, null).catch((e: unknown) => e);
+    expect((unknown as MigrationPreCheckError).kwargs.cause).toBe('BlockMigrationDisabled');
+  });
+
   it('refuses: not running, to itself, to a host that is down; a refused check resets the task state', async () => {
     expect(await migrate(await running('cmp-small', { power_state: PowerState.SHUTDOWN }), 'cmp-big').catch((e: unknown) => e)).toBeInstanceOf(InstanceNotRunning);
     expect(await migrate(await running(), 'cmp-small').catch((e: unknown) => e)).toBeInstanceOf(UnableToMigrateToSelf);
     expect(await migrate(await running(), 'cmp-down').catch((e: unknown) => e)).toBeInstanceOf(ComputeServiceUnavailable);
+    // The conductor's own refusal names no cause: it wraps nothing.
+    const lack = await migrate(await running('cmp-small', { memory_mb: 3000 }), 'cmp-spare').catch((e: unknown) => e);
+    expect((lack as Error).message).toMatch(/Lack of memory/);
+    expect((lack as MigrationPreCheckError).kwargs).not.toHaveProperty('cause');
     computes.refuseDestination.set('cmp-big', new MigrationPreCheckError({ reason: 'no room' }));
     const inst = await running();
     expect(await migrate(inst, 'cmp-big').catch((e: unknown) => e)).toBeInstanceOf(MigrationPreCheckError);

@@ -5,6 +5,7 @@
 // source already has the migration.
 import { ComputeServiceUnavailable, InstanceNotRunning, InvalidHypervisorType, MigrationPreCheckError, UnableToMigrateToSelf } from '@novakit/conductor-api';
 import { ComputeHostNotFound, PowerState, TaskState, type Instance, type RequestContext } from '@novakit/objects';
+import { RemoteError } from '@novakit/rpc';
 import type { Logger } from 'pino';
 import { ComputeFilter } from '../scheduler/filters.js';
 import { loadHostStates, type HostState } from '../scheduler/host-state.js';
@@ -18,6 +19,12 @@ export interface LiveMigrateInput {
   readonly destination: string | null;
   readonly blockMigration: boolean;
   readonly diskOverCommit: boolean;
+}
+
+/** The class name of a compute's error, also of one the compute client did not know (RemoteError). */
+function errorName(err: unknown): string | undefined {
+  if (err instanceof RemoteError) return err.kwargs.excType;
+  return err instanceof Error ? err.name : undefined;
 }
 
 export class LiveMigrationTask extends TaskBase<string> {
@@ -101,7 +108,8 @@ export class LiveMigrationTask extends TaskBase<string> {
       }
     }
     const why = last instanceof Error ? `${last.name}: ${last.message}` : String(last);
-    throw new MigrationPreCheckError({ reason: `no destination passed the checks in ${attempts} attempts for instance ${this.inst.uuid}; last: ${why}` });
+    const cause = errorName(last);
+    throw new MigrationPreCheckError({ reason: `no destination passed the checks in ${attempts} attempts for instance ${this.inst.uuid}; last: ${why}`, ...(cause ? { cause } : {}) });
   }
 
   /** Same hypervisor type, then the destination's and the source's own checks. */
