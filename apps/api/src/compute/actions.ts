@@ -1,9 +1,11 @@
 // Server actions as Nova's compute API runs them: check the states the action accepts, set
 // the action's task_state guarded by the one read (so of two concurrent actions exactly one
 // wins; the other is a 409), record the instance action, then cast to the server's compute.
+import { MigrationPreCheckError } from '@novakit/conductor-api';
 import { InstanceAction, RequestContext, SecurityGroup, SecurityGroupNotFound, TaskState, type Instance } from '@novakit/objects';
 import { RemoteError } from '@novakit/rpc';
 import { NovakitError } from '@novakit/versioned-objects';
+import { BlockMigrationDisabled, InvalidSharedStorage } from '@novakit/virt-driver';
 import type { ApiBackend } from '../backend.js';
 import type { ActionArgs } from '../schemas/servers.js';
 import { serverForAction } from './lookup.js';
@@ -65,18 +67,33 @@ function errorName(e: unknown): string {
   return e instanceof Error ? e.name : '';
 }
 
-/** The pre-checks refused a block migration because the hosts share storage (or cannot block-migrate). */
+/** Refusals after which the same migration without block migration may pass. */
+const BLOCK_MIGRATION_REFUSALS: ReadonlySet<string> = new Set([InvalidSharedStorage.name, BlockMigrationDisabled.name]);
+
+/** Only for a MigrationPreCheckError without `cause`: a release-1 conductor's message names the last refusal. */
+const RELEASE_1_REFUSAL_TEXT = /InvalidSharedStorage|block migration is disabled/;
+
+/**
+ * The pre-checks refused a block migration because the hosts share storage (or the source
+ * cannot block-migrate): the compute's own error (requested host), or the conductor's
+ * MigrationPreCheckError whose `cause` names it (scheduled host).
+ */
 function blockMigrationRefused(e: unknown): boolean {
-  if (errorName(e) === 'InvalidSharedStorage') return true;
+  const name = errorName(e);
+  if (BLOCK_MIGRATION_REFUSALS.has(name)) return true;
+  if (name !== MigrationPreCheckError.name) return false;
+  const cause = e instanceof NovakitError ? e.kwargs.cause : undefined;
+  if (typeof cause === 'string') return BLOCK_MIGRATION_REFUSALS.has(cause);
   const text = e instanceof NovakitError || e instanceof RemoteError ? e.message : '';
-  return errorName(e) === 'MigrationPreCheckError' && /InvalidSharedStorage|block migration is disabled/.test(text);
+  return RELEASE_1_REFUSAL_TEXT.test(text);
 }
 
 /**
  * os-migrateLive. `block_migration: auto` (Nova 2.25) tries a block migration first (hosts of
  * the embedded node and QEMU hosts keep instance disks locally), and when the pre-checks say
- * the hosts share storage, asks again without. The conductor resets the task state after a
- * refused pre-check, so the second request starts clean. Resolves to the destination host.
+ * the hosts share storage or the source cannot block-migrate, asks again without. The
+ * conductor resets the task state after a refused pre-check, so the second request starts
+ * clean. Resolves to the destination host.
  */
 export async function liveMigrate(backend: ApiBackend, ctx: RequestContext, id: string, args: ActionArgs<'os-migrateLive'>): Promise<string> {
   const instance = await serverForAction(ctx, id, 'liveMigrate', 'live-migration');
