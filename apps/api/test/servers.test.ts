@@ -1,6 +1,8 @@
 // /v2.1/servers through HTTP: create (and what it refuses), list with filters, show, delete,
 // and the project scope of every read and write.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConductorClient } from '@novakit/conductor-api';
+import type { RequestContext } from '@novakit/objects';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeServer, eventually, http, startTestNode, TOKENS, type TestNode } from './harness.js';
 
 describe('/v2.1/servers', () => {
@@ -93,6 +95,55 @@ describe('/v2.1/servers', () => {
     const byFlavor = await http(node, 'GET', '/v2.1/servers?name=list-&flavor=1');
     expect(byFlavor.body.servers).toHaveLength(2);
     expect((await http(node, 'GET', '/v2.1/servers?status=NOT_A_STATUS')).status).toBe(400);
+  });
+
+  it('lists details with a number of conductor calls that does not grow with the servers; volumes_attached as each server shows it', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await activeServer(node, `calls-${i}`));
+    const attached = new Map<string, string>();
+    for (const i of [0, 3]) {
+      const vol = (await http(node, 'POST', '/v2.1/os-volumes', { body: { volume: { size: 1 } } })).body.volume.id as string;
+      expect((await http(node, 'POST', `/v2.1/servers/${ids[i]}/os-volume_attachments`, { body: { volumeAttachment: { volumeId: vol } } })).status).toBe(200);
+      attached.set(ids[i]!, vol);
+      await eventually('attach done', () => http(node, 'GET', `/v2.1/servers/${ids[i]}`), (r) => r.body.server['os-extended-volumes:volumes_attached'].length === 1);
+    }
+    // Every object method the API calls goes through a ConductorClient (so do the computes'; the request id tells them apart).
+    const calls: { request: string | null; call: string }[] = [];
+    const record = (ctx: unknown, call: string) => calls.push({ request: (ctx as RequestContext).request_id ?? null, call });
+    const classAction = ConductorClient.prototype.object_class_action_versions;
+    const action = ConductorClient.prototype.object_action;
+    const spies = [
+      vi.spyOn(ConductorClient.prototype, 'object_class_action_versions').mockImplementation(function (this: ConductorClient, ctx, objname, objmethod, ...rest) {
+        record(ctx, `${objname}.${objmethod}`);
+        return classAction.call(this, ctx, objname, objmethod, ...rest);
+      }),
+      vi.spyOn(ConductorClient.prototype, 'object_action').mockImplementation(function (this: ConductorClient, ctx, objinst, objmethod, ...rest) {
+        record(ctx, `${objinst.obj_name()}.${objmethod}`);
+        return action.call(this, ctx, objinst, objmethod, ...rest);
+      }),
+    ];
+    const detail = async (query: string) => {
+      const res = await http(node, 'GET', `/v2.1/servers/detail?name=calls-&sort_key=display_name&sort_dir=asc${query}`);
+      expect(res.status).toBe(200);
+      const id = res.headers.get('x-openstack-request-id');
+      return { servers: res.body.servers as Record<string, unknown>[], calls: calls.filter((c) => c.request === id).map((c) => c.call) };
+    };
+    try {
+      const one = await detail('&limit=1');
+      const all = await detail('');
+      expect(one.servers).toHaveLength(1);
+      expect(all.servers.map((s) => s.id)).toEqual(ids);
+      expect(all.calls).toEqual(one.calls);
+      expect(all.calls.filter((c) => c.startsWith('BlockDeviceMapping'))).toEqual(['BlockDeviceMappingList.getByInstanceUuids']);
+      for (const server of all.servers) {
+        const vol = attached.get(server.id as string);
+        expect(server['os-extended-volumes:volumes_attached'], server.name as string).toEqual(vol ? [{ id: vol }] : []);
+        const show = await http(node, 'GET', `/v2.1/servers/${server.id as string}`);
+        expect(server['os-extended-volumes:volumes_attached']).toEqual(show.body.server['os-extended-volumes:volumes_attached']);
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('scopes servers to the token’s project: another project neither lists, sees nor deletes them', async () => {

@@ -159,9 +159,18 @@ export async function listServers(ctx: RequestContext, q: ServerListQuery, detai
   return list;
 }
 
-/** The volume mappings of a server (for its view's volumes_attached). */
+/**
+ * The volume mappings of each server (for the views' volumes_attached), with one conductor
+ * call for all of them; a release-1 conductor is asked per server (bdmsByInstanceUuid).
+ */
+export async function volumeMappingsByServer(ctx: RequestContext, uuids: readonly string[]): Promise<Map<string, BlockDeviceMapping[]>> {
+  const byUuid = await BlockDeviceMappingList.bdmsByInstanceUuid(ctx, uuids);
+  return new Map([...byUuid].map(([uuid, list]) => [uuid, list.volumeBdms()]));
+}
+
+/** The volume mappings of one server. */
 export async function volumeMappingsOf(ctx: RequestContext, uuid: string): Promise<BlockDeviceMapping[]> {
-  return (await BlockDeviceMappingList.getByInstanceUuid(ctx, uuid)).volumeBdms();
+  return (await volumeMappingsByServer(ctx, [uuid])).get(uuid) ?? [];
 }
 
 export async function deleteServer(backend: ApiBackend, ctx: RequestContext, id: string): Promise<void> {

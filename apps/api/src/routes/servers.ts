@@ -8,7 +8,7 @@ import {
   ServerListSchema,
   ServerShowSchema,
 } from '../schemas/servers.js';
-import { createServer, deleteServer, listServers, volumeMappingsOf } from '../compute/servers.js';
+import { createServer, deleteServer, listServers, volumeMappingsByServer, volumeMappingsOf } from '../compute/servers.js';
 import { findServer, SERVER_DETAIL_ATTRS } from '../compute/lookup.js';
 import { route, type AnyRoute } from '../http/route.js';
 import { serverDetail, serverSummary } from '../views/server.js';
@@ -54,7 +54,8 @@ export function serverRoutes({ backend }: RouteDeps): AnyRoute[] {
       response: ServerDetailListSchema,
       handler: async ({ ctx, query, links: l }) => {
         const list = await listServers(ctx, query, true);
-        return { servers: await Promise.all(list.map(async (i) => serverDetail(l, i, await volumeMappingsOf(ctx, i.uuid)))) };
+        const volumes = await volumeMappingsByServer(ctx, list.map((i) => i.uuid));
+        return { servers: list.map((i) => serverDetail(l, i, volumes.get(i.uuid) ?? [])) };
       },
     }),
     route({
