@@ -51,7 +51,8 @@ describe.each([
     );
   });
 
-  it.runIf(older)('refuses getByInstanceUuids with IncompatibleObjectVersion naming the list and the version it serves', async () => {
+  // Only for the older conductor (a skipped test would read like a missing service).
+  if (older) it('refuses getByInstanceUuids with IncompatibleObjectVersion naming the list and the version it serves', async () => {
     const err = await BlockDeviceMappingList.getByInstanceUuids(env.ctx, [uuid()]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IncompatibleObjectVersion);
     expect((err as IncompatibleObjectVersion).kwargs).toMatchObject({ objname: 'BlockDeviceMappingList', supported: '1.0' });
