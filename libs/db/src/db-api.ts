@@ -87,6 +87,12 @@ export interface BlockDeviceDbApi {
   block_device_mapping_get_all_by_instance_uuids(ctx: Ctx, uuids: readonly string[]): P<BlockDeviceMappingRow[]>;
   /** VolumeBDMNotFound. */
   block_device_mapping_get_by_volume_id(ctx: Ctx, volumeId: string, opts?: BdmGetByVolumeOptions): P<BlockDeviceMappingRow>;
+  /**
+   * The live mappings of every volume in `volumeIds` (duplicates ignored), in id order, without
+   * their instances: a volume's last mapping is the one block_device_mapping_get_by_volume_id
+   * gives. One query per 500 ids (bound-parameter limits); an empty list asks nothing.
+   */
+  block_device_mapping_get_all_by_volume_ids(ctx: Ctx, volumeIds: readonly string[]): P<BlockDeviceMappingRow[]>;
   block_device_mapping_destroy(ctx: Ctx, id: number): P<void>;
   block_device_mapping_destroy_by_instance_and_volume(ctx: Ctx, uuid: string, volumeId: string): P<void>;
   block_device_mapping_destroy_by_instance_and_device(ctx: Ctx, uuid: string, deviceName: string): P<void>;
@@ -114,6 +120,12 @@ export interface SecurityDbApi {
   security_group_rule_get(ctx: Ctx, id: number): P<SecurityGroupRuleRow>;
   /** @legacy Rules whose parent is the group, with parent_group and grantee_group joined. */
   security_group_rule_get_by_security_group(ctx: Ctx, groupId: number): P<SecurityGroupRuleRow[]>;
+  /**
+   * The rules whose parent is any group in `groupIds` (duplicates ignored), in id order, so each
+   * group's rules come in the order security_group_rule_get_by_security_group gives them, with
+   * the same groups joined. One query per 500 ids (bound-parameter limits); none for an empty list.
+   */
+  security_group_rule_get_by_security_groups(ctx: Ctx, groupIds: readonly number[]): P<SecurityGroupRuleRow[]>;
   security_group_rule_get_by_security_group_grantee(ctx: Ctx, groupId: number): P<SecurityGroupRuleRow[]>;
   security_group_rule_get_by_instance(ctx: Ctx, uuid: string): P<SecurityGroupRuleRow[]>;
   security_group_rule_destroy(ctx: Ctx, id: number): P<void>;

@@ -49,6 +49,29 @@ describeBackends('block device mappings', ({ db }) => {
     expect(await ids({}, many)).toEqual([a1.id, b1.id, a2.id]);
   });
 
+  it('lists the live mappings of many volumes in one call, in id order; a volume’s last is what get_by_volume_id gives', async () => {
+    const [a, b] = [await api().instance_create({}, {}), await api().instance_create({}, {})];
+    const [v1, v2, v3, unmapped] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const map = (uuid: string, volume_id: string) => api().block_device_mapping_create({}, { instance_uuid: uuid, source_type: 'volume', destination_type: 'volume', volume_id });
+    const a1 = await map(a.uuid, v1);
+    const b2 = await map(b.uuid, v2);
+    const b1 = await map(b.uuid, v1); // a volume mapped to two instances, as during a migration
+    const gone = await map(a.uuid, v3);
+    await api().block_device_mapping_destroy({}, gone.id);
+    const ids = async (ctx: { readDeleted?: 'yes' }, volumeIds: string[]) => (await api().block_device_mapping_get_all_by_volume_ids(ctx, volumeIds)).map((x) => x.id);
+    expect(await ids({}, [v2, v1, v3, unmapped, v1])).toEqual([a1.id, b2.id, b1.id]);
+    const last = (await api().block_device_mapping_get_all_by_volume_ids({}, [v1])).at(-1)!;
+    expect(last).toEqual(await api().block_device_mapping_get_by_volume_id({}, v1));
+    expect(await ids({ readDeleted: 'yes' }, [v3])).toEqual([gone.id]);
+    expect(await ids({}, [])).toEqual([]);
+    // More ids than any backend binds in one statement (SQLite 32766, PostgreSQL 65535).
+    const many: string[] = Array.from({ length: 70_000 }, () => randomUUID());
+    many[0] = v2;
+    many[40_000] = v1;
+    many[69_999] = unmapped;
+    expect(await ids({}, many)).toEqual([a1.id, b2.id, b1.id]);
+  });
+
   it('gets by volume id, optionally with the instance and for one instance', async () => {
     const inst = await api().instance_create({}, { host: 'h1' });
     const volumeId = randomUUID();

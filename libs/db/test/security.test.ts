@@ -52,6 +52,29 @@ describeBackends('security groups and firewall rules', ({ db }) => {
     expect(await api().security_group_rule_get_by_security_group({}, web.id)).toEqual([]);
   });
 
+  it('lists the rules of many groups in one call, in id order, with their groups joined', async () => {
+    const project = uniq('p');
+    const [web, db, lb, empty] = await Promise.all(['web', 'db', 'lb', 'empty'].map((name) => api().security_group_create({}, { name, project_id: project })));
+    const rule = (parent: number, port: number, grantee?: number) =>
+      api().security_group_rule_create({}, { parent_group_id: parent, protocol: 'tcp', from_port: port, to_port: port, ...(grantee ? { group_id: grantee } : { cidr: '0.0.0.0/0' }) });
+    const w1 = await rule(web!.id, 80);
+    const d1 = await rule(db!.id, 5432, web!.id);
+    const w2 = await rule(web!.id, 443, lb!.id);
+    const gone = await rule(db!.id, 3306);
+    await api().security_group_rule_destroy({}, gone.id);
+    const ids = async (ctx: { readDeleted?: 'yes' }, groups: number[]) => (await api().security_group_rule_get_by_security_groups(ctx, groups)).map((r) => r.id);
+    expect(await ids({}, [db!.id, web!.id, empty!.id, 999_999_999, web!.id])).toEqual([w1.id, d1.id, w2.id]);
+    expect(await api().security_group_rule_get_by_security_groups({}, [web!.id])).toEqual(await api().security_group_rule_get_by_security_group({}, web!.id));
+    expect(await api().security_group_rule_get_by_security_groups({}, [db!.id])).toEqual(await api().security_group_rule_get_by_security_group({}, db!.id));
+    expect(await ids({ readDeleted: 'yes' }, [db!.id])).toEqual([d1.id, gone.id]);
+    expect(await ids({}, [])).toEqual([]);
+    // More ids than any backend binds in one statement (SQLite 32766, PostgreSQL 65535).
+    const many = Array.from({ length: 70_000 }, (_, i) => 2_000_000_000 - i);
+    many[0] = db!.id;
+    many[40_000] = web!.id;
+    expect(await ids({}, many)).toEqual([w1.id, d1.id, w2.id]);
+  });
+
   it('keeps provider firewall rules', async () => {
     const before = (await api().provider_fw_rule_get_all({})).length;
     const r = await api().provider_fw_rule_create({}, { protocol: 'tcp', from_port: 22, to_port: 22, cidr: '10.0.0.0/8' });

@@ -110,6 +110,14 @@ export async function bdmGetAllByInstanceUuids(c: Conn, ctx: DbContext, uuids: r
   return out.sort((a, b) => (a.id as number) - (b.id as number)).map(toBdm);
 }
 
+export async function bdmGetAllByVolumeIds(c: Conn, ctx: DbContext, volumeIds: readonly string[]): Promise<BlockDeviceMappingRow[]> {
+  const out: Row[] = [];
+  for (const batch of chunks([...new Set(volumeIds)])) {
+    out.push(...((await whereVisible(c.q('block_device_mapping').whereIn('volume_id', batch), ctx)) as Row[]));
+  }
+  return out.sort((a, b) => (a.id as number) - (b.id as number)).map(toBdm);
+}
+
 export async function bdmGetByVolumeId(c: Conn, ctx: DbContext, volumeId: string, opts: BdmGetByVolumeOptions = {}): Promise<BlockDeviceMappingRow> {
   const qb = whereVisible(c.q('block_device_mapping').where('volume_id', volumeId), ctx);
   if (opts.instanceUuid) qb.where('instance_uuid', opts.instanceUuid);
