@@ -147,16 +147,25 @@ export interface ComputeTaskApi {
    * InstanceNotRunning, InvalidHypervisorType, NoValidHost, or the compute's error).
    *
    * With a requested host the compute's error comes back as raised (a driver's class by name,
-   * as RemoteError to a client that does not know it). When the scheduler chooses and no
-   * candidate passes, the conductor raises MigrationPreCheckError with the optional kwarg
-   * `cause`: the class name of the last candidate's error — InvalidSharedStorage (block
-   * migration between hosts sharing storage), BlockMigrationDisabled (the source cannot
-   * block-migrate), InvalidLocalStorage, InvalidHypervisorType, MigrationPreCheckError (a
-   * generic refusal), …. Callers decide by `cause` (or the error's own name), not by the
+   * as RemoteError to a client that does not know it), a timeout aside (below). When the
+   * scheduler chooses and no candidate passes, the conductor raises MigrationPreCheckError with
+   * the optional kwarg `cause`: the class name of the last candidate's error —
+   * InvalidSharedStorage (block migration between hosts sharing storage),
+   * BlockMigrationDisabled (the source cannot block-migrate), InvalidLocalStorage,
+   * InvalidHypervisorType, MigrationPreCheckError (a generic refusal), MessagingTimeout (see
+   * below), …. Callers decide by `cause` (or the error's own name), not by the
    * message. `cause` is absent when the conductor refused on its own account (no host, lack
    * of memory, an older hypervisor on the requested host) and from release-1 conductors, whose
    * message names the last error as `last: <class>: <message>`. Not a compute_task version:
    * request and result are unchanged, and clients rebuild errors from whatever kwargs arrive.
+   *
+   * A pre-check call (check_can_live_migrate_destination or _source) that the compute does not
+   * answer in time is a refusal like the others: MigrationPreCheckError with `cause:
+   * 'MessagingTimeout'`, naming the host and the check, the task state reset and nothing cast.
+   * With a requested host this is the error raised; when the scheduler chooses, the next
+   * candidate is tried and, if the last one did not answer either, the final error's `cause`
+   * is `MessagingTimeout` as well. Release-1 conductors relayed the bare MessagingTimeout,
+   * which a conductor client reports as ConductorTimeout (as if no conductor had answered).
    */
   live_migrate_instance(ctx: RequestContext, request: LiveMigrateRequest): Promise<string>;
 }

@@ -128,7 +128,7 @@ export const CONDUCTOR_ERRORS: readonly NovakitErrorClass[] = [
 /** Every typed error a conductor call may raise: the framework's, the objects', the conductor's. */
 export const CONDUCTOR_CALL_ERRORS: readonly NovakitErrorClass[] = [...VERSIONED_OBJECTS_ERRORS, ...OBJECTS_ERRORS, ...CONDUCTOR_ERRORS];
 
-/** The rpc errors a conductor may send back (dispatch refusals, a compute that did not answer a check). */
+/** The rpc errors a conductor may send back (dispatch refusals; a release-1 conductor's compute that did not answer a check). */
 const RPC_ERRORS = [
   InvalidArguments,
   InvalidMessage,

@@ -3,7 +3,7 @@
 // order, and what a failure leaves behind.
 import { ComputeServiceUnavailable, ComputeTaskUnavailable, InstanceNotRunning, MigrationPreCheckError, NoValidHost, UnableToMigrateToSelf } from '@novakit/conductor-api';
 import { ComputeNode, Instance, InstanceFault, PowerState, RequestContext, Service, TaskState } from '@novakit/objects';
-import { RemoteError } from '@novakit/rpc';
+import { MessagingTimeout, RemoteError } from '@novakit/rpc';
 import { NovakitError } from '@novakit/versioned-objects';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ComputeRpc, MigrateData } from '../src/index.js';
@@ -204,6 +204,43 @@ describe('live_migrate_instance', () => {
     computes.refuseSource.set('cmp-small', new RemoteError({ excType: 'BlockMigrationDisabled', value: 'block migration is disabled on cmp-small', traceback: [] }));
     const unknown = await blockMigrate(inst, null).catch((e: unknown) => e);
     expect((unknown as MigrationPreCheckError).kwargs.cause).toBe('BlockMigrationDisabled');
+  });
+
+  it('a pre-check the compute does not answer is refused like any other: MigrationPreCheckError with cause MessagingTimeout, task state reset, nothing cast', async () => {
+    const timeout = () => new MessagingTimeout({ msgId: 'msg-1', timeoutMs: 60_000 });
+    const refusedLikeOthers = async (inst: Instance, err: unknown, check: string) => {
+      expect(err).toBeInstanceOf(MigrationPreCheckError);
+      expect((err as MigrationPreCheckError).kwargs.cause).toBe('MessagingTimeout');
+      expect((err as Error).message).toContain(check);
+      const stored = await Instance.getByUuid(env.admin, inst.uuid);
+      expect([stored.vm_state, stored.task_state, stored.host]).toEqual(['active', null, 'cmp-small']);
+      expect(computes.calls.some((c) => c.method === 'live_migration')).toBe(false);
+      computes.calls = [];
+    };
+
+    // Requested host: the destination's check, then the source's.
+    computes.refuseDestination.set('cmp-big', timeout());
+    const inst = await running('cmp-small');
+    await refusedLikeOthers(inst, await migrate(inst, 'cmp-big').catch((e: unknown) => e), 'check_can_live_migrate_destination on cmp-big');
+    computes.refuseDestination.clear();
+    computes.refuseSource.set('cmp-small', timeout());
+    await refusedLikeOthers(inst, await migrate(inst, 'cmp-big').catch((e: unknown) => e), 'check_can_live_migrate_source on cmp-small');
+    computes.refuseSource.clear();
+
+    // Scheduled: a candidate that does not answer is skipped for the next (cmp-xen fails the type check)...
+    computes.refuseDestination.set('cmp-big', timeout());
+    expect(await migrate(inst, null)).toBe('cmp-spare');
+    expect(computes.calls.map((c) => [c.method, c.host])).toEqual([
+      ['check_can_live_migrate_destination', 'cmp-big'],
+      ['check_can_live_migrate_destination', 'cmp-spare'],
+      ['check_can_live_migrate_source', 'cmp-small'],
+      ['live_migration', 'cmp-small'],
+    ]);
+    computes.calls = [];
+    // ...and when the last one does not answer either, the cause is the timeout, not the refusal wrapping it.
+    computes.refuseDestination.set('cmp-spare', timeout());
+    const other = await running('cmp-small');
+    await refusedLikeOthers(other, await migrate(other, null).catch((e: unknown) => e), 'check_can_live_migrate_destination on cmp-spare');
   });
 
   it('refuses: not running, to itself, to a host that is down; a refused check resets the task state', async () => {

@@ -5,7 +5,7 @@
 // source already has the migration.
 import { ComputeServiceUnavailable, InstanceNotRunning, InvalidHypervisorType, MigrationPreCheckError, UnableToMigrateToSelf } from '@novakit/conductor-api';
 import { ComputeHostNotFound, PowerState, TaskState, type Instance, type RequestContext } from '@novakit/objects';
-import { RemoteError } from '@novakit/rpc';
+import { MessagingTimeout, RemoteError } from '@novakit/rpc';
 import type { Logger } from 'pino';
 import { ComputeFilter } from '../scheduler/filters.js';
 import { loadHostStates, type HostState } from '../scheduler/host-state.js';
@@ -108,7 +108,8 @@ export class LiveMigrationTask extends TaskBase<string> {
       }
     }
     const why = last instanceof Error ? `${last.name}: ${last.message}` : String(last);
-    const cause = errorName(last);
+    // A refusal this conductor made of a compute's failure (a timeout) names that failure, not itself.
+    const cause = last instanceof MigrationPreCheckError && last.kwargs.cause ? last.kwargs.cause : errorName(last);
     throw new MigrationPreCheckError({ reason: `no destination passed the checks in ${attempts} attempts for instance ${this.inst.uuid}; last: ${why}`, ...(cause ? { cause } : {}) });
   }
 
@@ -118,11 +119,32 @@ export class LiveMigrationTask extends TaskBase<string> {
     if (target.hypervisorVersion < source.hypervisorVersion) {
       throw new MigrationPreCheckError({ reason: `destination ${target.host} runs an older hypervisor (${target.hypervisorVersion} < ${source.hypervisorVersion})` });
     }
-    const destCheck = await this.compute.check_can_live_migrate_destination(this.ctx, target.host, {
-      instance: this.inst,
-      block_migration: this.input.blockMigration,
-      disk_over_commit: this.input.diskOverCommit,
-    });
-    return this.compute.check_can_live_migrate_source(this.ctx, this.source, { instance: this.inst, dest_check_data: destCheck });
+    const destCheck = await this.precheck(target.host, target.host, 'check_can_live_migrate_destination', () =>
+      this.compute.check_can_live_migrate_destination(this.ctx, target.host, {
+        instance: this.inst,
+        block_migration: this.input.blockMigration,
+        disk_over_commit: this.input.diskOverCommit,
+      }),
+    );
+    return this.precheck(this.source, target.host, 'check_can_live_migrate_source', () =>
+      this.compute.check_can_live_migrate_source(this.ctx, this.source, { instance: this.inst, dest_check_data: destCheck }),
+    );
+  }
+
+  /**
+   * A compute that does not answer a pre-check refuses the migration (as Nova's conductor does):
+   * relayed bare, the timeout reached the API's conductor client as if the conductor had not
+   * answered (ConductorTimeout, 503), although nothing had started.
+   */
+  private async precheck<T>(host: string, dest: string, method: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof MessagingTimeout)) throw err;
+      throw new MigrationPreCheckError({
+        reason: `Timeout while checking if we can live migrate instance ${this.inst.uuid} to host: ${dest} (${method} on ${host} got no reply within ${err.kwargs.timeoutMs} ms)`,
+        cause: err.name,
+      });
+    }
   }
 }
