@@ -1,12 +1,14 @@
 // BlockDeviceMapping(+List): how one disk of an instance is provided (an image, a volume,
 // a snapshot or a blank disk) and where it lands (a local disk or a volume), with the
 // device name and, for attached volumes, the connection info the driver used.
-import { compareVersions, f, IncompatibleObjectVersion, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
+import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versioned-objects';
 import type { RequestContext } from './context.js';
 import type { DbBlockDeviceMappingRow, ObjectsDbApi, ObjectsDbContext } from './db-api.js';
+import { VolumeBDMNotFound } from './errors.js';
 import { hydrateInstance } from './instance-rows.js';
 import { Instance } from './instance.js';
 import { localDb } from './local.js';
+import { classActionAt, orOlderConductor } from './older-conductor.js';
 import { changedColumns, makeList, persistentFields, setFromRow } from './persistent.js';
 import { objectRegistry } from './registry.js';
 
@@ -132,15 +134,16 @@ function bdmFromRow(ctx: RequestContext, row: DbBlockDeviceMappingRow): BlockDev
 export class BlockDeviceMappingList extends objectListBase({
   registry: objectRegistry,
   name: 'BlockDeviceMappingList',
-  version: '1.1',
+  version: '1.2',
   history: {
     '1.0': 'release 1: BlockDeviceMapping 1.0; getByInstanceUuid, rootBdm',
     '1.1': 'getByInstanceUuids: the mappings of many instances in one call',
+    '1.2': 'getByVolumeIds: the mappings of many volumes in one call',
   },
   child: BlockDeviceMapping,
-  childVersions: { '1.0': '1.0', '1.1': '1.0' },
+  childVersions: { '1.0': '1.0', '1.1': '1.0', '1.2': '1.0' },
 }) {
-  static remotableClass = ['getByInstanceUuid', 'getByInstanceUuids'];
+  static remotableClass = ['getByInstanceUuid', 'getByInstanceUuids', 'getByVolumeIds'];
 
   static async getByInstanceUuid(ctx: RequestContext, instanceUuid: string): Promise<BlockDeviceMappingList> {
     const { db, dctx } = localDb(ctx, 'BlockDeviceMappingList.getByInstanceUuid');
@@ -169,17 +172,51 @@ export class BlockDeviceMappingList extends objectListBase({
    */
   static async bdmsByInstanceUuid(ctx: RequestContext, instanceUuids: readonly string[]): Promise<Map<string, BlockDeviceMappingList>> {
     const uuids = [...new Set(instanceUuids)];
-    let bdms: BlockDeviceMapping[];
-    try {
-      bdms = uuids.length ? (await BlockDeviceMappingList.getByInstanceUuids(ctx, uuids)).objects : [];
-    } catch (err) {
-      const older = olderListVersion(err);
-      if (!older || !ctx.indirection) throw err;
-      bdms = (await Promise.all(uuids.map((u) => getByInstanceUuidAt(ctx, older, u)))).flatMap((l) => l.objects);
-    }
+    const bdms = uuids.length
+      ? await orOlderConductor(
+          ctx,
+          BlockDeviceMappingList,
+          async () => (await BlockDeviceMappingList.getByInstanceUuids(ctx, uuids)).objects,
+          async (older) => {
+            const lists = await Promise.all(uuids.map((u) => classActionAt(ctx, BlockDeviceMappingList, older, 'getByInstanceUuid', [u])));
+            return lists.flatMap((l) => l.objects);
+          },
+        )
+      : [];
     const byUuid = new Map(uuids.map((u) => [u, [] as BlockDeviceMapping[]]));
     for (const bdm of bdms) byUuid.get(bdm.instance_uuid)?.push(bdm);
     return new Map([...byUuid].map(([u, list]) => [u, makeList(BlockDeviceMappingList, ctx, list)]));
+  }
+
+  /**
+   * The live mappings of every volume in `volumeIds`, as one list in id order, without their
+   * instances (a volume mapped to two instances, as during a migration, has two). Since 1.2; a
+   * conductor that knows an older version refuses it with IncompatibleObjectVersion; callers
+   * that may meet one during a rolling upgrade use `bdmByVolumeId`.
+   */
+  static async getByVolumeIds(ctx: RequestContext, volumeIds: readonly string[]): Promise<BlockDeviceMappingList> {
+    const { db, dctx } = localDb(ctx, 'BlockDeviceMappingList.getByVolumeIds');
+    const rows = await db.block_device_mapping_get_all_by_volume_ids(dctx, volumeIds);
+    return makeList(BlockDeviceMappingList, ctx, rows.map((r) => bdmFromRow(ctx, r)));
+  }
+
+  /**
+   * For each volume in `volumeIds` that has a live mapping, the one `BlockDeviceMapping.getByVolumeId`
+   * gives (its newest); unmapped volumes have no entry. One remotable call (`getByVolumeIds`);
+   * against a conductor that refuses this list's version (a release-1 conductor during a rolling
+   * upgrade), one `BlockDeviceMapping.getByVolumeId` per volume instead.
+   */
+  static async bdmByVolumeId(ctx: RequestContext, volumeIds: readonly string[]): Promise<Map<string, BlockDeviceMapping>> {
+    const ids = [...new Set(volumeIds)];
+    if (!ids.length) return new Map();
+    const bdms = await orOlderConductor(
+      ctx,
+      BlockDeviceMappingList,
+      async () => (await BlockDeviceMappingList.getByVolumeIds(ctx, ids)).objects,
+      async () => (await Promise.all(ids.map((id) => BlockDeviceMapping.getByVolumeId(ctx, id).catch(unlessUnmapped)))).filter((b) => b !== null),
+    );
+    // In id order, so the last mapping of a volume wins.
+    return new Map(bdms.map((b) => [b.volume_id!, b]));
   }
 
   /** The boot disk's mapping, or null when the instance boots from nothing mapped. */
@@ -193,20 +230,7 @@ export class BlockDeviceMappingList extends objectListBase({
   }
 }
 
-/** The older version of this list a conductor said it serves instead of ours, if our history has it. */
-function olderListVersion(err: unknown): string | null {
-  if (!(err instanceof IncompatibleObjectVersion)) return null;
-  const { objname, supported } = err.kwargs;
-  const meta = BlockDeviceMappingList.meta;
-  if (objname !== meta.name || !Object.prototype.hasOwnProperty.call(meta.history, supported)) return null;
-  return compareVersions(supported, meta.version) < 0 ? supported : null;
-}
-
-/** getByInstanceUuid sent with this list at `version` in the manifest (the remotable wrapper always sends ours). */
-async function getByInstanceUuidAt(ctx: RequestContext, version: string, instanceUuid: string): Promise<BlockDeviceMappingList> {
-  const name = BlockDeviceMappingList.meta.name;
-  const manifest = { ...objectRegistry.treeVersions(name), [name]: version };
-  const got = await ctx.indirection!.object_class_action_versions(ctx, name, 'getByInstanceUuid', manifest, [instanceUuid], {});
-  if (!(got instanceof BlockDeviceMappingList)) throw new ObjectActionError({ action: 'getByInstanceUuid', reason: 'the conductor did not answer with a BlockDeviceMappingList' });
-  return got;
+function unlessUnmapped(err: unknown): null {
+  if (err instanceof VolumeBDMNotFound) return null;
+  throw err;
 }

@@ -149,6 +149,7 @@ export interface ObjectsDbApi {
     volumeId: string,
     opts?: { instanceUuid?: string; columnsToJoin?: readonly 'instance'[]; instanceJoins?: readonly InstanceJoinName[] },
   ): P<DbBlockDeviceMappingRow>;
+  block_device_mapping_get_all_by_volume_ids(ctx: Ctx, volumeIds: readonly string[]): P<DbBlockDeviceMappingRow[]>;
   block_device_mapping_destroy(ctx: Ctx, id: number): P<void>;
 
   security_group_create(ctx: Ctx, values: DbValues): P<DbSecurityGroupRow>;
@@ -166,6 +167,7 @@ export interface ObjectsDbApi {
   security_group_rule_create(ctx: Ctx, values: DbValues & { parent_group_id: number }): P<DbSecurityGroupRuleRow>;
   security_group_rule_get(ctx: Ctx, id: number): P<DbSecurityGroupRuleRow>;
   security_group_rule_get_by_security_group(ctx: Ctx, groupId: number): P<DbSecurityGroupRuleRow[]>;
+  security_group_rule_get_by_security_groups(ctx: Ctx, groupIds: readonly number[]): P<DbSecurityGroupRuleRow[]>;
   security_group_rule_get_by_instance(ctx: Ctx, uuid: string): P<DbSecurityGroupRuleRow[]>;
   /** SecurityGroupNotFoundForRule when no live rule has the id. */
   security_group_rule_destroy(ctx: Ctx, id: number): P<void>;

@@ -4,6 +4,7 @@ import { f, objectBase, objectListBase, ObjectActionError } from '@novakit/versi
 import type { RequestContext } from './context.js';
 import type { DbSecurityGroupRuleRow } from './db-api.js';
 import { localDb } from './local.js';
+import { classActionAt, orOlderConductor } from './older-conductor.js';
 import { changedColumns, fromRow, makeList, persistentFields, setFromRow } from './persistent.js';
 import { objectRegistry } from './registry.js';
 import { SecurityGroup } from './security-group.js';
@@ -69,18 +70,58 @@ function ruleFromRow(ctx: RequestContext, row: DbSecurityGroupRuleRow): Security
 export class SecurityGroupRuleList extends objectListBase({
   registry: objectRegistry,
   name: 'SecurityGroupRuleList',
-  version: '1.0',
-  history: { '1.0': 'release 1: SecurityGroupRule 1.0; getBySecurityGroupId, getByInstance' },
+  version: '1.1',
+  history: {
+    '1.0': 'release 1: SecurityGroupRule 1.0; getBySecurityGroupId, getByInstance',
+    '1.1': 'getBySecurityGroupIds: the rules of many groups in one call',
+  },
   child: SecurityGroupRule,
-  childVersions: { '1.0': '1.0' },
+  childVersions: { '1.0': '1.0', '1.1': '1.0' },
 }) {
-  static remotableClass = ['getBySecurityGroupId', 'getByInstance'];
+  static remotableClass = ['getBySecurityGroupId', 'getByInstance', 'getBySecurityGroupIds'];
 
   /** The rules whose parent is the group. */
   static async getBySecurityGroupId(ctx: RequestContext, securityGroupId: number): Promise<SecurityGroupRuleList> {
     const { db, dctx } = localDb(ctx, 'SecurityGroupRuleList.getBySecurityGroupId');
     const rows = await db.security_group_rule_get_by_security_group(dctx, securityGroupId);
     return makeList(SecurityGroupRuleList, ctx, rows.map((r) => ruleFromRow(ctx, r)));
+  }
+
+  /**
+   * The rules whose parent is any group in `securityGroupIds`, as one list in id order (so each
+   * group's rules come in getBySecurityGroupId's order). Since 1.1. A conductor that knows only
+   * 1.0 refuses it with IncompatibleObjectVersion, as it refuses any call made at 1.1; callers
+   * that may meet such a conductor during a rolling upgrade use `rulesBySecurityGroupId`.
+   */
+  static async getBySecurityGroupIds(ctx: RequestContext, securityGroupIds: readonly number[]): Promise<SecurityGroupRuleList> {
+    const { db, dctx } = localDb(ctx, 'SecurityGroupRuleList.getBySecurityGroupIds');
+    const rows = await db.security_group_rule_get_by_security_groups(dctx, securityGroupIds);
+    return makeList(SecurityGroupRuleList, ctx, rows.map((r) => ruleFromRow(ctx, r)));
+  }
+
+  /**
+   * Each group's rules, with an entry (maybe empty) for every id asked. One remotable call
+   * (`getBySecurityGroupIds`); against a conductor that answers it knows only an older version
+   * of this list (release 1, during a rolling upgrade), one `getBySecurityGroupId` per group at
+   * that version instead.
+   */
+  static async rulesBySecurityGroupId(ctx: RequestContext, securityGroupIds: readonly number[]): Promise<Map<number, SecurityGroupRuleList>> {
+    const ids = [...new Set(securityGroupIds)];
+    if (!ids.length) return new Map();
+    const byId = await orOlderConductor(
+      ctx,
+      SecurityGroupRuleList,
+      async () => {
+        const grouped = new Map(ids.map((id) => [id, [] as SecurityGroupRule[]]));
+        for (const rule of (await SecurityGroupRuleList.getBySecurityGroupIds(ctx, ids)).objects) grouped.get(rule.parent_group?.id ?? NaN)?.push(rule);
+        return grouped;
+      },
+      async (older) => {
+        const lists = await Promise.all(ids.map((id) => classActionAt(ctx, SecurityGroupRuleList, older, 'getBySecurityGroupId', [id])));
+        return new Map(ids.map((id, i) => [id, lists[i]!.objects]));
+      },
+    );
+    return new Map([...byId].map(([id, rules]) => [id, makeList(SecurityGroupRuleList, ctx, rules)]));
   }
 
   /** Same, for a group object the caller holds (one remote call, by id). */

@@ -116,6 +116,33 @@ describe.each(MODES)('BlockDeviceMapping (%s)', (mode) => {
     expect(env.calls()).toHaveLength(0);
   });
 
+  it('getByVolumeIds lists the mappings of many volumes with one call; bdmByVolumeId keeps what getByVolumeId gives', async () => {
+    const [a, b] = [await makeInstance(env), await makeInstance(env)];
+    const [v1, v2, unmapped] = [`vol-${uuid()}`, `vol-${uuid()}`, `vol-${uuid()}`];
+    const made: BlockDeviceMapping[] = [];
+    for (const [inst, volume_id] of [[a, v1], [b, v2], [b, v1]] as const) {
+      const m = bdm(inst.uuid, { source_type: 'volume', destination_type: 'volume', device_name: '/dev/vdb', volume_id });
+      await m.create();
+      made.push(m);
+    }
+    env.resetCalls();
+    const all = await BlockDeviceMappingList.getByVolumeIds(env.ctx, [v2, v1, unmapped]);
+    expect(all.map((m) => m.id)).toEqual(made.map((m) => m.id));
+    expect(all.objects[0]!.obj_context).toBe(env.ctx);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['BlockDeviceMappingList.getByVolumeIds'] : []);
+
+    env.resetCalls();
+    const byVolume = await BlockDeviceMappingList.bdmByVolumeId(env.ctx, [v1, v2, unmapped, v1]);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['BlockDeviceMappingList.getByVolumeIds'] : []);
+    expect([...byVolume.keys()].sort()).toEqual([v1, v2].sort());
+    for (const v of [v1, v2]) expect(byVolume.get(v)!.id, v).toBe((await BlockDeviceMapping.getByVolumeId(env.ctx, v)).id);
+    expect(byVolume.get(v1)!.instance_uuid).toBe(b.uuid);
+
+    env.resetCalls();
+    expect((await BlockDeviceMappingList.bdmByVolumeId(env.ctx, [])).size).toBe(0);
+    expect(env.calls()).toHaveLength(0);
+  });
+
   it('getByVolumeId can load the instance in the same call, else lazily', async () => {
     const inst = await makeInstance(env, { display_name: 'with-volume' });
     const volumeId = `vol-${uuid()}`;
@@ -182,6 +209,43 @@ describe.each(MODES)('SecurityGroup and SecurityGroupRule (%s)', (mode) => {
     expect((await SecurityGroupList.getAll(env.ctx)).length).toBeGreaterThanOrEqual(2);
     expect(await web.inUse()).toBe(true);
     expect(await admin.inUse()).toBe(false);
+  });
+
+  it('getBySecurityGroupIds lists the rules of many groups with one call; rulesBySecurityGroupId groups them', async () => {
+    const project = `p-${uuid()}`;
+    const groups: SecurityGroup[] = [];
+    for (const name of ['web', 'db', 'empty']) {
+      const g = new SecurityGroup({ name, description: name, project_id: project, user_id: 'u' }, env.ctx);
+      await g.create();
+      groups.push(g);
+    }
+    const [web, db, empty] = groups as [SecurityGroup, SecurityGroup, SecurityGroup];
+    const made: SecurityGroupRule[] = [];
+    for (const [parent, port, grantee] of [[web, 80, null], [db, 5432, web], [web, 443, null]] as const) {
+      const r = new SecurityGroupRule({ protocol: 'tcp', from_port: port, to_port: port, cidr: grantee ? null : '0.0.0.0/0', parent_group: parent, grantee_group: grantee }, env.ctx);
+      await r.create();
+      made.push(r);
+    }
+    env.resetCalls();
+    const all = await SecurityGroupRuleList.getBySecurityGroupIds(env.ctx, [db.id, web.id, empty.id]);
+    expect(all.map((r) => r.id)).toEqual(made.map((r) => r.id));
+    expect(all.objects[0]!.obj_context).toBe(env.ctx);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['SecurityGroupRuleList.getBySecurityGroupIds'] : []);
+
+    env.resetCalls();
+    const grouped = await SecurityGroupRuleList.rulesBySecurityGroupId(env.ctx, [web.id, db.id, empty.id, web.id]);
+    expect(env.callNames()).toEqual(mode === 'remote' ? ['SecurityGroupRuleList.getBySecurityGroupIds'] : []);
+    expect([...grouped.keys()]).toEqual([web.id, db.id, empty.id]);
+    for (const g of groups) {
+      const one = await SecurityGroupRuleList.getBySecurityGroupId(env.ctx, g.id);
+      expect(grouped.get(g.id)!.obj_to_primitive(), String(g.name)).toEqual(one.obj_to_primitive());
+    }
+    expect(grouped.get(db.id)!.objects[0]!.grantee_group!.name).toBe('web');
+    expect(grouped.get(empty.id)!.length).toBe(0);
+
+    env.resetCalls();
+    expect((await SecurityGroupRuleList.rulesBySecurityGroupId(env.ctx, [])).size).toBe(0);
+    expect(env.calls()).toHaveLength(0);
   });
 
   it('saves changes, refreshes, and reports unknown groups', async () => {
