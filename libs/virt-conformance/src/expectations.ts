@@ -38,7 +38,19 @@ export const DRIVER_EXPECTATIONS: Readonly<Record<string, DriverExpectations>> =
     resourceAccounting: 'exact',
     devicePrefix: '/dev/vd',
   },
-  // A first decision for the QEMU driver, to be confirmed by its own conformance run.
+  // The fake as a hypervisor that cannot copy disks (option disabledCapabilities). Its hosts do
+  // not share storage, so of the live-migration cases only the block-migration refusal runs.
+  'fake-without-block-migration': {
+    unsupported: ['supportsNetworkConstraints', 'supportsBlockMigration'],
+    timeoutMs: 10_000,
+    eventTimeoutMs: 1_000,
+    liveMigration: true,
+    hostsShareStorage: false,
+    resourceAccounting: 'exact',
+    devicePrefix: '/dev/vd',
+  },
+  // A first decision for the QEMU driver, to be confirmed by its own conformance run. It copies
+  // disks (supportsBlockMigration): block migration between its hosts passes the checks.
   qemu: {
     unsupported: ['supportsNetworkConstraints', 'supportsInjectFile', 'supportsInjectNetworkInfo', 'supportsResetNetwork'],
     timeoutMs: 120_000,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describeComputeDriver, type ConformanceReport, type DriverInspector } from '@novakit/virt-conformance';
+import { describeComputeDriver, DRIVERS_ENV, type ConformanceReport, type DriverInspector } from '@novakit/virt-conformance';
 import { WORK_ITEMS, type ComputeDriver } from '@novakit/virt-driver';
 import { describe, expect, it } from 'vitest';
 import { FakeDriver, FakeHypervisorNetwork } from '../src/index.js';
@@ -23,6 +23,14 @@ const suite = describeComputeDriver({
   inspector,
 });
 
+// The same suite against a fake host without block migration (a scenario is an option).
+const withoutBlockMigration = describeComputeDriver({
+  name: 'fake-without-block-migration',
+  createDriver: ({ host, virtapi }) => new FakeDriver({ host, virtapi, network, size: 'large', disabledCapabilities: ['supportsBlockMigration'] }),
+  destroyDriver: (_driver, { host }) => network.remove(host),
+  inspector,
+});
+
 describe('the conformance report of the fake driver', () => {
   it('shows every work item and every contract method exercised, and is written as JSON', () => {
     const report = suite.report();
@@ -33,5 +41,20 @@ describe('the conformance report of the fake driver', () => {
     const written = JSON.parse(readFileSync(suite.reportPath, 'utf8')) as ConformanceReport;
     expect(written.driver).toBe('fake');
     expect(Object.values(written.workItems).every((c) => c.status === 'exercised')).toBe(true);
+  });
+});
+
+const listed = (name: string) => process.env[DRIVERS_ENV]?.split(',').map((d) => d.trim()).includes(name) ?? true;
+
+describe.skipIf(!listed(withoutBlockMigration.name))('the conformance report of the fake driver without block migration', () => {
+  it('has the block-migration refusal checked and nothing failed; migrations between its unshared hosts are not attempted', () => {
+    const report = withoutBlockMigration.report();
+    expect(report.capabilities?.supportsBlockMigration).toBe(false);
+    expect(report.summary.cases.failed).toBe(0);
+    const refusal = report.cases.find((c) => c.title.startsWith('block migration:'));
+    expect(refusal?.status).toBe('passed');
+    expect(refusal?.calls.checkCanLiveMigrateSource).toEqual(['error']);
+    expect(report.methods.checkCanLiveMigrateSource.status).toBe('exercised');
+    expect(report.methods.liveMigration.status).toBe('not exercised');
   });
 });

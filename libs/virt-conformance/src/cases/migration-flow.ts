@@ -16,16 +16,21 @@ export interface Migration {
   readonly migrateData: MigrateData;
 }
 
-/** Spawn on host a (with a volume when the driver attaches volumes) and run the three checks. */
+/**
+ * Spawn on host a (with a volume when the driver attaches volumes) and run the three checks.
+ * Ends the case when the hosts do not share storage and the driver cannot block-migrate.
+ */
 export async function prepareMigration(env: CaseEnv, opts: { withVolume?: boolean } = {}): Promise<Migration> {
+  const shared = env.expectations.hostsShareStorage;
+  // Hosts that do not share storage migrate an instance with local disks only by copying them.
+  if (!shared) await env.requires('supportsBlockMigration');
+  const block = !shared;
   const src = await env.host('a');
   const dst = await env.host('b');
   const ti = env.instance();
   const volumes = opts.withVolume && src.capabilities.supportsVolumeAttach ? [driverVolume(await env.volume(), env.mountpoint(1))] : [];
   await env.spawn(src, ti, volumes);
   env.track(ti);
-  const shared = env.expectations.hostsShareStorage;
-  const block = !shared;
   const destCheckData = await dst.checkCanLiveMigrateDestination(env.ctx, ti.legacy, {
     srcComputeInfo: await env.computeInfo(src),
     dstComputeInfo: await env.computeInfo(dst),

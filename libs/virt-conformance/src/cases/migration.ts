@@ -1,7 +1,7 @@
 import { PowerState } from '@novakit/objects';
 import type { ComputeDriver, HostResources } from '@novakit/virt-driver';
 import { expect } from 'vitest';
-import type { CaseEnv } from '../harness.js';
+import { CaseEnded, type CaseEnv } from '../harness.js';
 import { blockDeviceInfo } from '../test-data.js';
 import { expectError, type ConformanceCase } from './case.js';
 import { managerCallbacks, preOnDestination, prepareMigration } from './migration-flow.js';
@@ -39,6 +39,35 @@ export const MIGRATION_CASES: readonly ConformanceCase[] = [
       await expectError(m.dst.checkCanLiveMigrateDestination(env.ctx, huge.legacy, { srcComputeInfo: src, dstComputeInfo: dst, blockMigration: m.block, diskOverCommit: false }), 'MigrationPreCheckError', 'not enough memory');
       const alien = { ...src, cpu_info: JSON.stringify({ arch: 'novakit-imaginary-arch', model: 'imaginary', vendor: 'nobody', features: [] }) };
       await expectError(m.dst.checkCanLiveMigrateDestination(env.ctx, m.ti.legacy, { srcComputeInfo: alien, dstComputeInfo: dst, blockMigration: m.block, diskOverCommit: false }), 'MigrationPreCheckError', 'incompatible CPU');
+    },
+  },
+  {
+    title: 'block migration: refused by the source check with BlockMigrationDisabled without supportsBlockMigration, accepted with it',
+    covers: ['checkCanLiveMigrateDestination', 'checkCanLiveMigrateDestinationCleanup', 'checkCanLiveMigrateSource'],
+    liveMigration: true,
+    async run(env) {
+      await env.requires('supportsLiveMigration');
+      // Between hosts sharing storage any driver refuses a block migration with InvalidSharedStorage (the case above).
+      if (env.expectations.hostsShareStorage) throw new CaseEnded('the hosts share storage');
+      const blockMigration = await env.supports('supportsBlockMigration');
+      const src = await env.host('a');
+      const dst = await env.host('b');
+      const ti = env.instance();
+      await env.spawn(src, ti);
+      const destCheckData = await dst.checkCanLiveMigrateDestination(env.ctx, ti.legacy, {
+        srcComputeInfo: await env.computeInfo(src),
+        dstComputeInfo: await env.computeInfo(dst),
+        blockMigration: true,
+        diskOverCommit: false,
+      });
+      try {
+        const check = src.checkCanLiveMigrateSource(env.ctx, ti.legacy, { destCheckData: { ...destCheckData, is_volume_backed: false } });
+        if (blockMigration) expect((await check).block_migration ?? true).toBe(true);
+        // By name, so the API's `block_migration: auto` asks again without block migration.
+        else await expect(check, 'block migration without supportsBlockMigration').rejects.toMatchObject({ name: 'BlockMigrationDisabled', kwargs: { host: env.hostName('a') } });
+      } finally {
+        await dst.checkCanLiveMigrateDestinationCleanup(env.ctx, destCheckData);
+      }
     },
   },
   {
