@@ -32,7 +32,7 @@ const json = (text: string): Record<string, unknown> => JSON.parse(text) as Reco
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
 const NOT_REMOTABLE = ['obj_reset_changes', 'obj_clone', 'obj_set', 'obj_load_attr', 'obj_to_primitive', 'obj_what_changed', 'toJSON', 'getByUuid', 'getById', 'name', 'nameTemplate', 'obj_lazy_load', 'obj_make_compatible'];
-const NOT_REMOTABLE_CLASS = ['save', 'create', 'destroy', 'refresh', 'forThisProcess', 'register', 'bdmsByInstanceUuid', 'meta', 'remotable', 'remotableClass', 'nameTemplate', 'name', 'length', 'apply', 'call', 'bind', 'fromWire'];
+const NOT_REMOTABLE_CLASS = ['save', 'create', 'destroy', 'refresh', 'forThisProcess', 'register', 'bdmsByInstanceUuid', 'bdmByVolumeId', 'rulesBySecurityGroupId', 'meta', 'remotable', 'remotableClass', 'nameTemplate', 'name', 'length', 'apply', 'call', 'bind', 'fromWire'];
 const BAD_IDENTIFIERS = ['', 'save ', 'save()', 'sa-ve', '1save', 'save;drop', 'a'.repeat(101), 'sävé'];
 
 /** The categories; each turns a valid save of a changed Instance into a message that must be refused. */
@@ -52,7 +52,7 @@ function generators(inst: Record<string, unknown>, rng: Rng): Record<string, () 
     unknownObject: () => mutated((p) => (p['nova_object.name'] = pick(rng, ['Instances', 'Widget', 'NovaObject', 'VersionedObject', randomName(rng), ...PROTO_NAMES]))),
     notRemotableMethod: () => action({ objmethod: pick(rng, [...NOT_REMOTABLE, ...PROTO_NAMES, ...BAD_IDENTIFIERS, randomName(rng)]) }),
     notRemotableClassMethod: () =>
-      classAction({ objname: pick(rng, ['Instance', 'Service', 'ComputeNode', 'BlockDeviceMappingList']), objmethod: pick(rng, [...NOT_REMOTABLE_CLASS, ...PROTO_NAMES, randomName(rng)]) }),
+      classAction({ objname: pick(rng, ['Instance', 'Service', 'ComputeNode', 'BlockDeviceMappingList', 'SecurityGroupRuleList']), objmethod: pick(rng, [...NOT_REMOTABLE_CLASS, ...PROTO_NAMES, randomName(rng)]) }),
     unknownClass: () => classAction({ objname: pick(rng, ['Nope', 'Instances', randomName(rng), ...PROTO_NAMES]) }),
     incompatibleManifest: () => classAction({ object_versions: { Instance: pick(rng, ['2.0', '1.9', '0.1', '1.0.0.1', 'x', '']) } }),
     malformedEnvelope: () =>

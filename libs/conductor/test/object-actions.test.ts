@@ -155,6 +155,16 @@ describeBackends('object methods', (dialect) => {
       expect(list.map((m) => [m.instance_uuid, m.volume_id])).toEqual([[a.uuid, 'vol-a1'], [b.uuid, 'vol-b1'], [a.uuid, 'vol-a2']]);
     });
 
+    it('BlockDeviceMappingList.getByVolumeIds: the mappings of several volumes in one call', async () => {
+      const [a, b] = [await makeInstance(), await makeInstance()];
+      for (const [inst, volumeId] of [[a, 'vol-x1'], [b, 'vol-x2'], [b, 'vol-x1']] as const) {
+        await new BlockDeviceMapping({ instance_uuid: inst.uuid, source_type: 'volume', destination_type: 'volume', volume_id: volumeId } as never, env.ctx).create();
+      }
+      const list = await BlockDeviceMappingList.getByVolumeIds(env.ctx, ['vol-x2', 'vol-x1', 'vol-none']);
+      expect(list).toBeInstanceOf(BlockDeviceMappingList);
+      expect(list.map((m) => [m.instance_uuid, m.volume_id])).toEqual([[a.uuid, 'vol-x1'], [b.uuid, 'vol-x2'], [b.uuid, 'vol-x1']]);
+    });
+
     it('Service and ComputeNode: register, heartbeat, report resources, minimum version', async () => {
       const service = new Service({ host: 'cn-1', binary: 'nova-compute', topic: 'compute', version: 1 }, env.ctx);
       await service.create();
@@ -179,6 +189,22 @@ describeBackends('object methods', (dialect) => {
       expect(rules.map((r) => [r.protocol, r.from_port])).toEqual([['tcp', 80]]);
       expect(await group.inUse()).toBe(false);
       expect((await SecurityGroupList.getByProject(env.ctx, 'project-1')).map((g) => g.name)).toContain('web');
+    });
+
+    it('SecurityGroupRuleList.getBySecurityGroupIds: the rules of several groups in one call', async () => {
+      const groups: SecurityGroup[] = [];
+      for (const name of ['many-a', 'many-b', 'many-empty']) {
+        const g = new SecurityGroup({ name, project_id: 'project-1', user_id: 'user-1', description: name }, env.ctx);
+        await g.create();
+        groups.push(g);
+      }
+      const [a, b, empty] = groups as [SecurityGroup, SecurityGroup, SecurityGroup];
+      for (const [parent, port] of [[a, 22], [b, 80], [a, 443]] as const) {
+        await new SecurityGroupRule({ protocol: 'tcp', from_port: port, to_port: port, cidr: '0.0.0.0/0', parent_group: parent } as never, env.ctx).create();
+      }
+      const list = await SecurityGroupRuleList.getBySecurityGroupIds(env.ctx, [b.id, a.id, empty.id]);
+      expect(list).toBeInstanceOf(SecurityGroupRuleList);
+      expect(list.map((r) => [r.parent_group!.name, r.from_port])).toEqual([['many-a', 22], ['many-b', 80], ['many-a', 443]]);
     });
 
     it('InstanceFault, InstanceAction and events', async () => {
