@@ -1,6 +1,6 @@
 // Flavors, os-services, os-hypervisors and security groups through HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeServer, eventually, http, startTestNode, TOKENS, type TestNode } from './harness.js';
+import { activeServer, eventually, http, recordConductorCalls, startTestNode, TOKENS, type TestNode, type HttpResult } from './harness.js';
 
 describe('flavors, services, hypervisors, security groups', () => {
   let node: TestNode;
@@ -129,6 +129,71 @@ describe('flavors, services, hypervisors, security groups', () => {
       expect((await http(node, 'DELETE', `/v2.1/os-security-group-rules/${rule.body.security_group_rule.id}`)).status).toBe(404);
       expect((await http(node, 'DELETE', `/v2.1/os-security-groups/${g.id}`)).status).toBe(202);
       expect((await http(node, 'GET', `/v2.1/os-security-groups/${g.id}`)).status).toBe(404);
+    });
+
+    describe('rules of every listed group with a number of conductor calls that does not grow with the groups', () => {
+      const group = async (name: string, rules: { port: number; grantee?: number }[]): Promise<number> => {
+        const g = await http(node, 'POST', '/v2.1/os-security-groups', { body: { security_group: { name, description: name } } });
+        expect(g.status).toBe(200);
+        for (const { port, grantee } of rules) {
+          const r = { parent_group_id: g.body.security_group.id, ip_protocol: 'tcp', from_port: port, to_port: port, ...(grantee ? { group_id: grantee } : { cidr: '10.0.0.0/8' }) };
+          expect((await http(node, 'POST', '/v2.1/os-security-group-rules', { body: { security_group_rule: r } })).status).toBe(200);
+        }
+        return g.body.security_group.id as number;
+      };
+      const ruleCalls = (calls: string[]) => calls.filter((c) => c.startsWith('SecurityGroupRule'));
+      /** Each listed group as its own page shows it, and its rules as they were made. */
+      const checkGroups = async (res: HttpResult, made: Map<number, number[]>) => {
+        expect(res.status).toBe(200);
+        const listed = res.body.security_groups as { id: number; rules: { from_port: number }[] }[];
+        for (const g of listed) {
+          expect(g).toEqual((await http(node, 'GET', `/v2.1/os-security-groups/${g.id}`)).body.security_group);
+          if (made.has(g.id)) expect(g.rules.map((r) => r.from_port)).toEqual(made.get(g.id));
+        }
+        return listed.map((g) => g.id);
+      };
+
+      it('GET /os-security-groups', async () => {
+        const made = new Map<number, number[]>();
+        const first = await group('few-1', [{ port: 22 }]);
+        made.set(first, [22]);
+        const calls = recordConductorCalls();
+        try {
+          const few = await http(node, 'GET', '/v2.1/os-security-groups');
+          const fewCalls = calls.of(few);
+          for (let i = 2; i <= 5; i++) {
+            const ports = [1000 + i, 2000 + i];
+            made.set(await group(`many-${i}`, [{ port: ports[0]! }, { port: ports[1]!, grantee: first }]), ports);
+          }
+          const many = await http(node, 'GET', '/v2.1/os-security-groups');
+          expect(many.body.security_groups.length).toBeGreaterThanOrEqual(few.body.security_groups.length + 4);
+          expect(calls.of(many)).toEqual(fewCalls);
+          expect(ruleCalls(calls.of(many))).toEqual(['SecurityGroupRuleList.getBySecurityGroupIds']);
+          expect(await checkGroups(many, made)).toEqual(expect.arrayContaining([...made.keys()]));
+        } finally {
+          calls.restore();
+        }
+      });
+
+      it('GET /servers/{id}/os-security-groups', async () => {
+        const a = await group('member-a', [{ port: 80 }, { port: 443 }]);
+        const b = await group('member-b', [{ port: 5432, grantee: a }]);
+        const one = await activeServer(node, 'in-one-group');
+        const three = await activeServer(node, 'in-three-groups', { security_groups: [{ name: 'default' }, { name: 'member-a' }, { name: 'member-b' }] });
+        const calls = recordConductorCalls();
+        try {
+          const few = await http(node, 'GET', `/v2.1/servers/${one}/os-security-groups`);
+          const many = await http(node, 'GET', `/v2.1/servers/${three}/os-security-groups`);
+          expect(few.body.security_groups).toHaveLength(1);
+          expect(calls.of(many)).toEqual(calls.of(few));
+          expect(ruleCalls(calls.of(many))).toEqual(['SecurityGroupRuleList.getBySecurityGroupIds']);
+          const ids = await checkGroups(many, new Map([[a, [80, 443]], [b, [5432]]]));
+          expect(ids).toHaveLength(3);
+          expect(ids).toEqual(expect.arrayContaining([a, b]));
+        } finally {
+          calls.restore();
+        }
+      });
     });
 
     it('refuses bad rules with 400 naming the field', async () => {

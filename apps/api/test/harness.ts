@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPUTE_RPC_API, ComputeRpcClient } from '@novakit/compute-api';
+import { ConductorClient } from '@novakit/conductor-api';
 import { startComputeManager, type ComputeManagerHandle } from '@novakit/compute-manager';
 import { computeRpcPort, startConductor, type RunningConductor } from '@novakit/conductor-service';
 import { openDbApi, type DbApi } from '@novakit/db';
@@ -14,6 +15,7 @@ import { Flavor, NovaObjectSerializer, RequestContext } from '@novakit/objects';
 import { createTransport, type Transport } from '@novakit/rpc';
 import { FakeDriver, FakeHypervisorNetwork } from '@novakit/virt-fake';
 import { pino } from 'pino';
+import { vi } from 'vitest';
 import { startApi, type ApiHandle } from '../src/index.js';
 
 export const TOKENS = {
@@ -164,4 +166,40 @@ export async function activeServer(node: { url: string }, name = `vm-${randomByt
   const show = await http(node, 'GET', `/v2.1/servers/${id}`, token ? { token } : {});
   if (show.body.server.status !== 'ACTIVE') throw new Error(`${name} went ${show.body.server.status}: ${show.text}`);
   return id;
+}
+
+export interface ConductorCalls {
+  /** The object methods (`Name.method`) asked of the conductor while serving this response, in order. */
+  of(res: HttpResult): string[];
+  restore(): void;
+}
+
+/**
+ * Records every object method sent to a conductor from now on. The API's calls and the computes'
+ * all go through ConductorClient; the request id tells one response's calls apart.
+ */
+export function recordConductorCalls(): ConductorCalls {
+  const calls: { request: string | null; call: string }[] = [];
+  const record = (ctx: unknown, call: string) => calls.push({ request: (ctx as RequestContext).request_id ?? null, call });
+  const classAction = ConductorClient.prototype.object_class_action_versions;
+  const action = ConductorClient.prototype.object_action;
+  const spies = [
+    vi.spyOn(ConductorClient.prototype, 'object_class_action_versions').mockImplementation(function (this: ConductorClient, ctx, objname, objmethod, ...rest) {
+      record(ctx, `${objname}.${objmethod}`);
+      return classAction.call(this, ctx, objname, objmethod, ...rest);
+    }),
+    vi.spyOn(ConductorClient.prototype, 'object_action').mockImplementation(function (this: ConductorClient, ctx, objinst, objmethod, ...rest) {
+      record(ctx, `${objinst.obj_name()}.${objmethod}`);
+      return action.call(this, ctx, objinst, objmethod, ...rest);
+    }),
+  ];
+  return {
+    of: (res) => {
+      const id = res.headers.get('x-openstack-request-id');
+      return calls.filter((c) => c.request === id).map((c) => c.call);
+    },
+    restore: () => {
+      for (const spy of spies) spy.mockRestore();
+    },
+  };
 }

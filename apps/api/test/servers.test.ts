@@ -1,9 +1,7 @@
 // /v2.1/servers through HTTP: create (and what it refuses), list with filters, show, delete,
 // and the project scope of every read and write.
-import { ConductorClient } from '@novakit/conductor-api';
-import type { RequestContext } from '@novakit/objects';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { activeServer, eventually, http, startTestNode, TOKENS, type TestNode } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeServer, eventually, http, recordConductorCalls, startTestNode, TOKENS, type TestNode } from './harness.js';
 
 describe('/v2.1/servers', () => {
   let node: TestNode;
@@ -107,26 +105,11 @@ describe('/v2.1/servers', () => {
       attached.set(ids[i]!, vol);
       await eventually('attach done', () => http(node, 'GET', `/v2.1/servers/${ids[i]}`), (r) => r.body.server['os-extended-volumes:volumes_attached'].length === 1);
     }
-    // Every object method the API calls goes through a ConductorClient (so do the computes'; the request id tells them apart).
-    const calls: { request: string | null; call: string }[] = [];
-    const record = (ctx: unknown, call: string) => calls.push({ request: (ctx as RequestContext).request_id ?? null, call });
-    const classAction = ConductorClient.prototype.object_class_action_versions;
-    const action = ConductorClient.prototype.object_action;
-    const spies = [
-      vi.spyOn(ConductorClient.prototype, 'object_class_action_versions').mockImplementation(function (this: ConductorClient, ctx, objname, objmethod, ...rest) {
-        record(ctx, `${objname}.${objmethod}`);
-        return classAction.call(this, ctx, objname, objmethod, ...rest);
-      }),
-      vi.spyOn(ConductorClient.prototype, 'object_action').mockImplementation(function (this: ConductorClient, ctx, objinst, objmethod, ...rest) {
-        record(ctx, `${objinst.obj_name()}.${objmethod}`);
-        return action.call(this, ctx, objinst, objmethod, ...rest);
-      }),
-    ];
+    const calls = recordConductorCalls();
     const detail = async (query: string) => {
       const res = await http(node, 'GET', `/v2.1/servers/detail?name=calls-&sort_key=display_name&sort_dir=asc${query}`);
       expect(res.status).toBe(200);
-      const id = res.headers.get('x-openstack-request-id');
-      return { servers: res.body.servers as Record<string, unknown>[], calls: calls.filter((c) => c.request === id).map((c) => c.call) };
+      return { servers: res.body.servers as Record<string, unknown>[], calls: calls.of(res) };
     };
     try {
       const one = await detail('&limit=1');
@@ -142,7 +125,7 @@ describe('/v2.1/servers', () => {
         expect(server['os-extended-volumes:volumes_attached']).toEqual(show.body.server['os-extended-volumes:volumes_attached']);
       }
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      calls.restore();
     }
   });
 

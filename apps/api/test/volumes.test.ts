@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeServer, eventually, http, startTestNode, TOKENS, type TestNode } from './harness.js';
+import { activeServer, eventually, http, recordConductorCalls, startTestNode, TOKENS, type TestNode } from './harness.js';
 
 describe('volumes and volume attachments', () => {
   let node: TestNode;
@@ -33,6 +33,30 @@ describe('volumes and volume attachments', () => {
     expect((await http(node, 'DELETE', `/v2.1/os-volumes/${id}`)).status).toBe(202);
     await expect(stat(path(id))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await http(node, 'GET', `/v2.1/os-volumes/${id}`)).status).toBe(404);
+  });
+
+  it('lists volumes with a number of conductor calls that does not grow with the volumes; each as its own page shows it', async () => {
+    const first = await createVolume();
+    const calls = recordConductorCalls();
+    try {
+      const few = await http(node, 'GET', '/v2.1/os-volumes');
+      expect(few.body.volumes.map((v: { id: string }) => v.id)).toContain(first);
+      const server = await activeServer(node, 'calls-volumes');
+      const ids = [first, ...(await Promise.all([1, 2, 3].map(() => createVolume())))];
+      expect((await http(node, 'POST', `/v2.1/servers/${server}/os-volume_attachments`, { body: { volumeAttachment: { volumeId: ids[2] } } })).status).toBe(200);
+      for (const path of ['/v2.1/os-volumes', '/v2.1/os-volumes/detail']) {
+        const many = await http(node, 'GET', path);
+        expect(many.body.volumes.length, path).toBe(few.body.volumes.length + 3);
+        expect(calls.of(many), path).toEqual(calls.of(few));
+        expect(calls.of(many).filter((c) => c.startsWith('BlockDeviceMapping')), path).toEqual(['BlockDeviceMappingList.getByVolumeIds']);
+        for (const v of many.body.volumes as { id: string; attachments: unknown[] }[]) {
+          expect(v, path).toEqual((await http(node, 'GET', `/v2.1/os-volumes/${v.id}`)).body.volume);
+          if (ids.includes(v.id)) expect(v.attachments, v.id).toEqual(v.id === ids[2] ? [{ id: v.id, volumeId: v.id, serverId: server, device: '/dev/vdb' }] : [{}]);
+        }
+      }
+    } finally {
+      calls.restore();
+    }
   });
 
   it('refuses bad sizes with 400 and unknown volumes with 404', async () => {

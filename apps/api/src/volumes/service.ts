@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlockDeviceMapping, VolumeBDMNotFound, type RequestContext } from '@novakit/objects';
+import { BlockDeviceMapping, BlockDeviceMappingList, VolumeBDMNotFound, type RequestContext } from '@novakit/objects';
 import { VolumeNotFound } from '@novakit/virt-driver';
 import { InvalidInput, VolumeInUse } from '../errors.js';
 import { VolumeStore, type VolumeRecord } from './store.js';
@@ -40,6 +40,11 @@ export interface VolumeCreate {
 function ownRecord(ctx: RequestContext, id: string, v: VolumeRecord | null | undefined): VolumeRecord {
   if (!v || v.project_id !== ctx.project_id) throw new VolumeNotFound({ volume_id: id });
   return v;
+}
+
+function withMapping(v: VolumeRecord, bdm: BlockDeviceMapping | null): Volume {
+  if (!bdm) return { ...v, effective_status: v.status, attachment: null };
+  return { ...v, effective_status: 'in-use', attachment: { server_id: bdm.instance_uuid, device: bdm.device_name } };
 }
 
 export class VolumeService {
@@ -88,17 +93,18 @@ export class VolumeService {
 
   private async withAttachment(ctx: RequestContext, v: VolumeRecord): Promise<Volume> {
     try {
-      const bdm = await BlockDeviceMapping.getByVolumeId(ctx, v.id);
-      return { ...v, effective_status: 'in-use', attachment: { server_id: bdm.instance_uuid, device: bdm.device_name } };
+      return withMapping(v, await BlockDeviceMapping.getByVolumeId(ctx, v.id));
     } catch (e) {
       if (!(e instanceof VolumeBDMNotFound)) throw e;
-      return { ...v, effective_status: v.status, attachment: null };
+      return withMapping(v, null);
     }
   }
 
+  /** The project's volumes; their mappings are read with one conductor call (per volume from a release-1 conductor). */
   async list(ctx: RequestContext): Promise<Volume[]> {
     const own = (await this.store.list()).filter((v) => v.project_id === ctx.project_id);
-    return Promise.all(own.map((v) => this.withAttachment(ctx, v)));
+    const mappings = await BlockDeviceMappingList.bdmByVolumeId(ctx, own.map((v) => v.id));
+    return own.map((v) => withMapping(v, mappings.get(v.id) ?? null));
   }
 
   /** The project's volume; VolumeNotFound for any other id. */
