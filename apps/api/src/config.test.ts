@@ -9,6 +9,7 @@ describe('parseApiConfig', () => {
     expect(c.listen).toEqual({ host: '127.0.0.1', port: 8774 });
     expect(c.bodyLimitBytes).toBe(65536);
     expect(c.auth.tokens['a-token-of-16-chars!']!.roles).toEqual(['admin']);
+    expect([c.rpcTimeoutSeconds, c.longRpcTimeoutSeconds]).toEqual([60, 1800]);
   });
 
   it('refuses unknown keys, short tokens and no token, naming each', () => {

@@ -54,6 +54,11 @@ export const ApiConfigSchema = z.strictObject({
   bodyLimitBytes: z.number().int().positive().default(64 * 1024),
   upgradeLevels: z.strictObject({ compute: capSetting, conductor: capSetting }).default({ compute: 'auto', conductor: 'auto' }),
   rpcTimeoutSeconds: z.number().positive().default(60),
+  /**
+   * Nova's long_rpc_timeout: how long a conductor compute_task call (live migration) may take.
+   * It waits on the conductor's own calls to computes, so it must outlast several of them.
+   */
+  longRpcTimeoutSeconds: z.number().positive().default(1800),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -43,7 +43,8 @@ export async function startApi(options: StartApiOptions): Promise<ApiHandle> {
   const ownsTransport = options.transport === undefined;
   const timeoutMs = Math.round(config.rpcTimeoutSeconds * 1000);
   try {
-    const conductor = new ConductorClient(transport, { topic: config.conductorTopic, versionCap: config.upgradeLevels.conductor, timeoutMs, logger });
+    const longTimeoutMs = Math.round(config.longRpcTimeoutSeconds * 1000);
+    const conductor = new ConductorClient(transport, { topic: config.conductorTopic, versionCap: config.upgradeLevels.conductor, timeoutMs, longTimeoutMs, logger });
     const admin = RequestContext.admin({ indirection: conductor });
     const compute = new ComputeRpcClient(transport, {
       serializer: new NovaObjectSerializer({ indirection: conductor }),

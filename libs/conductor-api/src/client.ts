@@ -34,6 +34,13 @@ export interface ConductorClientOptions extends Pick<ApiClientOptions, 'timeoutM
    * conductors themselves (Service.getMinimumVersion), through an uncapped client.
    */
   minimumServiceVersion?: () => Promise<number | null>;
+  /**
+   * Nova's `long_rpc_timeout`: the timeout of `computeTask` calls, which wait on the conductor's
+   * own calls to computes (a live migration's pre-checks, up to two per candidate host) and must
+   * outlast them, or a refusal the conductor is about to send arrives as a timeout.
+   * Default: `timeoutMs`.
+   */
+  longTimeoutMs?: number;
 }
 
 export class ConductorClient implements ConductorObjectApi, ConductorLegacyApi {
@@ -51,6 +58,7 @@ export class ConductorClient implements ConductorObjectApi, ConductorLegacyApi {
     });
     this.computeTask = new ComputeTaskClient(transport, {
       ...common,
+      timeoutMs: options.longTimeoutMs ?? options.timeoutMs,
       cap: options.computeTaskVersionCap ?? (options.versionCap === 'auto' ? 'auto' : null),
       auto: async () => capsForServiceVersion(await minimumVersion())?.computeTask,
     });

@@ -191,6 +191,24 @@ describe('errors', () => {
 });
 
 describe('compute_task', () => {
+  it('calls wait up to longTimeoutMs (they outlast the conductor’s calls to computes); other calls up to timeoutMs', async () => {
+    const slow = (value: unknown) => () => new Promise((resolve) => setTimeout(() => resolve(value), 400));
+    replies.set('live_migrate_instance', slow('h2'));
+    replies.set('provider_fw_rule_get_all', slow([]));
+    try {
+      const client = new ConductorClient(transport, { topic, timeoutMs: 150, longTimeoutMs: 5000 });
+      const ctx = RequestContext.create();
+      const inst = new Instance({ id: 1, uuid: randomUUID(), host: 'h1' } as never);
+      expect(await client.computeTask.live_migrate_instance(ctx, { instance: inst, host: null, block_migration: false, disk_over_commit: false })).toBe('h2');
+      expect(await client.provider_fw_rule_get_all(ctx).catch((e: unknown) => e)).toBeInstanceOf(ConductorTimeout);
+      const short = new ConductorClient(transport, { topic, timeoutMs: 150 });
+      expect(await short.computeTask.live_migrate_instance(ctx, { instance: inst, host: null, block_migration: false, disk_over_commit: false }).catch((e: unknown) => e)).toBeInstanceOf(ConductorTimeout);
+    } finally {
+      replies.delete('live_migrate_instance');
+      replies.delete('provider_fw_rule_get_all');
+    }
+  });
+
   it('is its own namespace and history: build_instances at 1.0, live_migrate_instance at 1.1', async () => {
     const client = new ConductorClient(transport, { topic });
     replies.set('live_migrate_instance', () => 'h2');
