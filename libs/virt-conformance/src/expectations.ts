@@ -28,27 +28,21 @@ export interface DriverExpectations {
   readonly devicePrefix: string;
 }
 
+const FAKE: DriverExpectations = {
+  unsupported: ['supportsNetworkConstraints'],
+  timeoutMs: 10_000,
+  eventTimeoutMs: 1_000,
+  liveMigration: true,
+  hostsShareStorage: false,
+  resourceAccounting: 'exact',
+  devicePrefix: '/dev/vd',
+};
+
 export const DRIVER_EXPECTATIONS: Readonly<Record<string, DriverExpectations>> = {
-  fake: {
-    unsupported: ['supportsNetworkConstraints'],
-    timeoutMs: 10_000,
-    eventTimeoutMs: 1_000,
-    liveMigration: true,
-    hostsShareStorage: false,
-    resourceAccounting: 'exact',
-    devicePrefix: '/dev/vd',
-  },
+  fake: FAKE,
   // The fake as a hypervisor that cannot copy disks (option disabledCapabilities). Its hosts do
   // not share storage, so of the live-migration cases only the block-migration refusal runs.
-  'fake-without-block-migration': {
-    unsupported: ['supportsNetworkConstraints', 'supportsBlockMigration'],
-    timeoutMs: 10_000,
-    eventTimeoutMs: 1_000,
-    liveMigration: true,
-    hostsShareStorage: false,
-    resourceAccounting: 'exact',
-    devicePrefix: '/dev/vd',
-  },
+  'fake-without-block-migration': { ...FAKE, unsupported: [...FAKE.unsupported, 'supportsBlockMigration'] },
   // A first decision for the QEMU driver, to be confirmed by its own conformance run. It copies
   // disks (supportsBlockMigration): block migration between its hosts passes the checks.
   qemu: {
