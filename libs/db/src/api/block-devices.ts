@@ -2,7 +2,7 @@
 import type { DbContext } from '../context.js';
 import { BDMNotFound, VolumeBDMNotFound } from '../errors.js';
 import { PERSISTENT_COLUMNS, fromDb, tableModel, toDb, type PersistentFields } from '../model/columns.js';
-import { chunks, inTransaction, insertRow, lockInstanceRow, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
+import { inChunks, inTransaction, insertRow, lockInstanceRow, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
 import { withJoins } from './instance-joins.js';
 import type { InstanceJoin, InstanceRow } from './instance-model.js';
 
@@ -103,19 +103,13 @@ export async function bdmGetAllByInstance(c: Conn, ctx: DbContext, uuid: string)
 }
 
 export async function bdmGetAllByInstanceUuids(c: Conn, ctx: DbContext, uuids: readonly string[]): Promise<BlockDeviceMappingRow[]> {
-  const out: Row[] = [];
-  for (const batch of chunks([...new Set(uuids)])) {
-    out.push(...((await whereVisible(c.q('block_device_mapping').whereIn('instance_uuid', batch), ctx).orderBy('id')) as Row[]));
-  }
-  return out.sort((a, b) => (a.id as number) - (b.id as number)).map(toBdm);
+  const rows = await inChunks(uuids, async (b) => (await whereVisible(c.q('block_device_mapping').whereIn('instance_uuid', b), ctx)) as Row[], { byId: true });
+  return rows.map(toBdm);
 }
 
 export async function bdmGetAllByVolumeIds(c: Conn, ctx: DbContext, volumeIds: readonly string[]): Promise<BlockDeviceMappingRow[]> {
-  const out: Row[] = [];
-  for (const batch of chunks([...new Set(volumeIds)])) {
-    out.push(...((await whereVisible(c.q('block_device_mapping').whereIn('volume_id', batch), ctx)) as Row[]));
-  }
-  return out.sort((a, b) => (a.id as number) - (b.id as number)).map(toBdm);
+  const rows = await inChunks(volumeIds, async (b) => (await whereVisible(c.q('block_device_mapping').whereIn('volume_id', b), ctx)) as Row[], { byId: true });
+  return rows.map(toBdm);
 }
 
 export async function bdmGetByVolumeId(c: Conn, ctx: DbContext, volumeId: string, opts: BdmGetByVolumeOptions = {}): Promise<BlockDeviceMappingRow> {

@@ -3,19 +3,13 @@
 // touches: metadata dicts (updated in place, as Nova does) and instance_extra.
 import type { DbContext } from '../context.js';
 import { fromDb, toDbValue } from '../model/columns.js';
-import { chunks, insertRows, nowText, type Conn, type Row } from '../model/conn.js';
+import { chunks, inChunks, insertRows, nowText, type Conn, type Row } from '../model/conn.js';
 import { INSTANCE_FAULT, type InstanceFaultRow } from './fault-model.js';
 import { INFO_CACHE } from './info-cache-model.js';
 import { INSTANCE, type InstanceJoin, type InstanceRow } from './instance-model.js';
 import { SECURITY_GROUP, type SecurityGroupRow } from './security-group-model.js';
 
 export type MetadataTable = 'instance_metadata' | 'instance_system_metadata';
-
-async function byUuids(c: Conn, uuids: string[], query: (batch: string[]) => Promise<Row[]>): Promise<Row[]> {
-  const out: Row[] = [];
-  for (const batch of chunks(uuids)) out.push(...(await query(batch)));
-  return out;
-}
 
 /** Maps raw instance rows to InstanceRows and attaches the requested joins. */
 export async function withJoins(c: Conn, _ctx: DbContext, raws: Row[], joins: readonly InstanceJoin[]): Promise<InstanceRow[]> {
@@ -37,18 +31,18 @@ export async function loadJoins(c: Conn, uuids: string[], joins: readonly Instan
     const key = table === 'instance_metadata' ? 'metadata' : 'system_metadata';
     if (!want.has(key)) continue;
     const dicts = new Map<string, Record<string, string | null>>(uuids.map((u) => [u, {}]));
-    const found = await byUuids(c, uuids, (b) => c.q(table).select('instance_uuid', 'key', 'value').whereIn('instance_uuid', b).where('deleted', 0));
+    const found = await inChunks(uuids, (b) => c.q(table).select('instance_uuid', 'key', 'value').whereIn('instance_uuid', b).where('deleted', 0));
     for (const m of found) dicts.get(m.instance_uuid as string)![m.key as string] = (m.value as string | null) ?? null;
     setters.push((r) => ((r as unknown as Record<string, unknown>)[key] = dicts.get(r.uuid) ?? {}));
   }
   if (want.has('info_cache')) {
     // The cache row is kept (soft-deleted) with a deleted instance, so no deleted filter.
-    const found = await byUuids(c, uuids, (b) => c.q('instance_info_caches').whereIn('instance_uuid', b));
+    const found = await inChunks(uuids, (b) => c.q('instance_info_caches').whereIn('instance_uuid', b));
     const map = new Map(found.map((f) => [f.instance_uuid as string, fromDb(INFO_CACHE, f)]));
     setters.push((r) => (r.info_cache = map.get(r.uuid) ?? null));
   }
   if (want.has('security_groups')) {
-    const found = await byUuids(c, uuids, (b) =>
+    const found = await inChunks(uuids, (b) =>
       c.q('security_group_instance_association as a')
         .join('security_groups as g', 'g.id', 'a.security_group_id')
         .select('a.instance_uuid as _instance_uuid', 'g.*')
@@ -66,7 +60,7 @@ export async function loadJoins(c: Conn, uuids: string[], joins: readonly Instan
     setters.push((r) => (r.fault = latest.get(r.uuid) ?? null));
   }
   if (want.has('flavor') || want.has('numa_topology')) {
-    const found = await byUuids(c, uuids, (b) => c.q('instance_extra').select('instance_uuid', 'flavor', 'numa_topology').whereIn('instance_uuid', b));
+    const found = await inChunks(uuids, (b) => c.q('instance_extra').select('instance_uuid', 'flavor', 'numa_topology').whereIn('instance_uuid', b));
     const map = new Map(found.map((e) => [e.instance_uuid as string, e]));
     const json = (v: unknown) => (v == null ? null : JSON.parse(v as string));
     setters.push((r) => {
@@ -81,7 +75,7 @@ export async function loadJoins(c: Conn, uuids: string[], joins: readonly Instan
 /** Live faults of each instance, newest first (Nova's instance_fault_get_by_instance_uuids). */
 export async function faultsByInstance(c: Conn, uuids: string[], latestOnly = false): Promise<Map<string, InstanceFaultRow[]>> {
   const out = new Map<string, InstanceFaultRow[]>(uuids.map((u) => [u, []]));
-  const found = await byUuids(c, uuids, (b) =>
+  const found = await inChunks(uuids, (b) =>
     c.q('instance_faults').whereIn('instance_uuid', b).where('deleted', 0).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]),
   );
   for (const f of found) {

@@ -2,7 +2,7 @@
 import type { DbContext } from '../context.js';
 import { ProviderFwRuleNotFound, SecurityGroupExists, SecurityGroupNotFound, SecurityGroupNotFoundForProject, SecurityGroupNotFoundForRule } from '../errors.js';
 import { fromDb, toDb } from '../model/columns.js';
-import { chunks, inTransaction, insertRow, mapDuplicate, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
+import { inChunks, inTransaction, insertRow, mapDuplicate, nowText, whereVisible, type Conn, type Row } from '../model/conn.js';
 import {
   PROVIDER_FW_RULE, SECURITY_GROUP, SECURITY_GROUP_RULE,
   type ProviderFwRuleRow, type SecurityGroupRow, type SecurityGroupRuleColumns, type SecurityGroupRuleRow,
@@ -119,8 +119,7 @@ export async function securityGroupInUse(c: Conn, groupId: number): Promise<bool
 async function withGroups(c: Conn, raws: Row[]): Promise<SecurityGroupRuleRow[]> {
   const rules = raws.map((r) => fromDb(SECURITY_GROUP_RULE, r));
   const ids = [...new Set(rules.flatMap((r) => (r.group_id === null ? [r.parent_group_id] : [r.parent_group_id, r.group_id])))];
-  const groups: SecurityGroupRow[] = [];
-  for (const batch of chunks(ids)) groups.push(...((await c.q('security_groups').whereIn('id', batch)) as Row[]).map(toGroup));
+  const groups = (await inChunks(ids, async (b) => (await c.q('security_groups').whereIn('id', b)) as Row[])).map(toGroup);
   const byId = new Map(groups.map((g) => [g.id, g]));
   return rules.map((r) => ({ ...r, parent_group: byId.get(r.parent_group_id) ?? null, grantee_group: r.group_id === null ? null : (byId.get(r.group_id) ?? null) }));
 }
@@ -142,11 +141,7 @@ export async function securityGroupRuleGetBySecurityGroup(c: Conn, ctx: DbContex
 }
 
 export async function securityGroupRuleGetBySecurityGroups(c: Conn, ctx: DbContext, groupIds: readonly number[]): Promise<SecurityGroupRuleRow[]> {
-  const raws: Row[] = [];
-  for (const batch of chunks([...new Set(groupIds)])) {
-    raws.push(...((await whereVisible(c.q('security_group_rules').whereIn('parent_group_id', batch), ctx)) as Row[]));
-  }
-  return withGroups(c, raws.sort((a, b) => (a.id as number) - (b.id as number)));
+  return withGroups(c, await inChunks(groupIds, async (b) => (await whereVisible(c.q('security_group_rules').whereIn('parent_group_id', b), ctx)) as Row[], { byId: true }));
 }
 
 /** Rules that grant access to members of the group (it is their grantee). */

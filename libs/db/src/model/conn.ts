@@ -107,6 +107,13 @@ export function chunks<T>(items: readonly T[], size = 500): T[][] {
   return out;
 }
 
+/** `query` once per chunk of `keys` (duplicates dropped), every row; `byId` sorts them by id. */
+export async function inChunks<K>(keys: readonly K[], query: (batch: K[]) => Promise<Row[]>, opts: { byId?: boolean } = {}): Promise<Row[]> {
+  const out: Row[] = [];
+  for (const batch of chunks([...new Set(keys)])) out.push(...(await query(batch)));
+  return opts.byId ? out.sort((a, b) => (a.id as number) - (b.id as number)) : out;
+}
+
 /** `col IN (list)` that also matches NULL when the list holds null (SQL's IN never does). */
 export function whereInNullable(qb: Knex.QueryBuilder, col: string, values: readonly (string | number | null)[]): Knex.QueryBuilder {
   const nonNull = values.filter((v): v is string | number => v !== null);
