@@ -36,6 +36,12 @@ export class RemoteError extends RpcError<{ excType: string; value: string; trac
   }
 }
 
+/** An error's class name, also of one the caller's allow-list did not know (a RemoteError's remote class). */
+export function errorClassName(err: unknown): string | undefined {
+  if (err instanceof RemoteError) return err.kwargs.excType;
+  return err instanceof Error ? err.name : undefined;
+}
+
 const DISPATCHER_MODULE = 'oslo_messaging.rpc.dispatcher';
 
 export class NoSuchMethod extends RpcError<{ method: string }> {

@@ -83,6 +83,7 @@ export {
   MessagingTimeout,
   NoSuchMethod,
   RemoteError,
+  errorClassName,
   RpcError,
   RPCVersionCapError,
   TransportClosed,

@@ -3,7 +3,7 @@
 // wins; the other is a 409), record the instance action, then cast to the server's compute.
 import { MigrationPreCheckError } from '@novakit/conductor-api';
 import { InstanceAction, RequestContext, SecurityGroup, SecurityGroupNotFound, TaskState, type Instance } from '@novakit/objects';
-import { RemoteError } from '@novakit/rpc';
+import { errorClassName, RemoteError } from '@novakit/rpc';
 import { NovakitError } from '@novakit/versioned-objects';
 import { BlockMigrationDisabled, InvalidSharedStorage } from '@novakit/virt-driver';
 import type { ApiBackend } from '../backend.js';
@@ -61,12 +61,6 @@ export function reboot(backend: ApiBackend, ctx: RequestContext, id: string, typ
   });
 }
 
-/** The error's class name, also when it crossed RPC as a RemoteError. */
-function errorName(e: unknown): string {
-  if (e instanceof RemoteError) return e.kwargs.excType;
-  return e instanceof Error ? e.name : '';
-}
-
 /** Refusals after which the same migration without block migration may pass. */
 const BLOCK_MIGRATION_REFUSALS: ReadonlySet<string> = new Set([InvalidSharedStorage.name, BlockMigrationDisabled.name]);
 
@@ -79,7 +73,7 @@ const RELEASE_1_REFUSAL_TEXT = /InvalidSharedStorage|block migration is disabled
  * MigrationPreCheckError whose `cause` names it (scheduled host).
  */
 function blockMigrationRefused(e: unknown): boolean {
-  const name = errorName(e);
+  const name = errorClassName(e) ?? '';
   if (BLOCK_MIGRATION_REFUSALS.has(name)) return true;
   if (name !== MigrationPreCheckError.name) return false;
   const cause = e instanceof NovakitError ? e.kwargs.cause : undefined;

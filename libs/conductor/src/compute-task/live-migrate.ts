@@ -5,7 +5,7 @@
 // source already has the migration.
 import { ComputeServiceUnavailable, InstanceNotRunning, InvalidHypervisorType, MigrationPreCheckError, UnableToMigrateToSelf } from '@novakit/conductor-api';
 import { ComputeHostNotFound, PowerState, TaskState, type Instance, type RequestContext } from '@novakit/objects';
-import { MessagingTimeout, RemoteError } from '@novakit/rpc';
+import { errorClassName, MessagingTimeout } from '@novakit/rpc';
 import type { Logger } from 'pino';
 import { ComputeFilter } from '../scheduler/filters.js';
 import { loadHostStates, type HostState } from '../scheduler/host-state.js';
@@ -19,12 +19,6 @@ export interface LiveMigrateInput {
   readonly destination: string | null;
   readonly blockMigration: boolean;
   readonly diskOverCommit: boolean;
-}
-
-/** The class name of a compute's error, also of one the compute client did not know (RemoteError). */
-function errorName(err: unknown): string | undefined {
-  if (err instanceof RemoteError) return err.kwargs.excType;
-  return err instanceof Error ? err.name : undefined;
 }
 
 export class LiveMigrationTask extends TaskBase<string> {
@@ -109,7 +103,7 @@ export class LiveMigrationTask extends TaskBase<string> {
     }
     const why = last instanceof Error ? `${last.name}: ${last.message}` : String(last);
     // A refusal this conductor made of a compute's failure (a timeout) names that failure, not itself.
-    const cause = last instanceof MigrationPreCheckError && last.kwargs.cause ? last.kwargs.cause : errorName(last);
+    const cause = last instanceof MigrationPreCheckError && last.kwargs.cause ? last.kwargs.cause : errorClassName(last);
     throw new MigrationPreCheckError({ reason: `no destination passed the checks in ${attempts} attempts for instance ${this.inst.uuid}; last: ${why}`, ...(cause ? { cause } : {}) });
   }
 
